@@ -1,0 +1,117 @@
+# leakguard — top-level build.  `make` builds build/leakguard; `make test` runs
+# every test layer; `make scan` installs missing packages, builds and scans.
+# Everything but src/cli/ is built into build/libleakguard.a, which the binary
+# and the test programs link.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+PKGS      = libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 libcurl
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2
+ifeq ($(CI),true)
+WARN     += -Werror
+endif
+OPT      ?= -O2 -g
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   += $(CSTD) $(OPT) $(WARN) -Isrc $(PKG_CFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+VERSION   = $(shell cat VERSION)
+
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/rule/*.c src/engine/*.c \
+              src/source/*.c src/report/*.c src/scan/*.c src/verify/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_rules.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+RULES    := $(sort $(wildcard rules/*.yml))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps scan test unit-test rules-test e2e-test asan clean install \
+        uninstall format format-check lint-banned
+all: $(BUILD)/leakguard
+
+deps:
+	@scripts/install-deps.sh
+
+# First README command: install what is missing, build, scan a sample tree.
+scan: deps
+	@$(MAKE) --no-print-directory all
+	@echo "== leakguard scan tests/e2e/sample (synthetic credentials)"
+	@$(BUILD)/leakguard scan tests/e2e/sample; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DLG_VERSION='"$(VERSION)"' -c $< -o $@
+
+# Default rules are embedded at build time (no files need to be installed).
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(OPT) $(WARN) $< -o $@
+$(BUILD)/gen/builtin_rules.c: $(BUILD)/tools/embed $(RULES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(RULES)
+$(BUILD)/gen/builtin_rules.o: $(BUILD)/gen/builtin_rules.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libleakguard.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/leakguard: $(CLI_OBJ) $(BUILD)/libleakguard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libleakguard.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libleakguard.a $(LDLIBS) \
+	  $(shell pkg-config --libs cmocka)
+
+# Second README command.
+test: deps-check all $(TESTS)
+	@$(MAKE) --no-print-directory unit-test rules-test e2e-test
+
+deps-check:
+	@scripts/install-deps.sh --check
+
+unit-test: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
+
+rules-test: $(BUILD)/leakguard
+	@echo "== leakguard rules lint && leakguard rules test"
+	@$(BUILD)/leakguard rules lint
+	@$(BUILD)/leakguard rules test
+
+e2e-test: $(BUILD)/leakguard
+	@tests/e2e/run.sh $(BUILD)/leakguard
+
+# The whole test suite under AddressSanitizer + UBSan, in its own build dir.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+lint-banned:
+	@scripts/check-banned.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h) $(TEST_SRC)
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h) $(TEST_SRC)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/leakguard/rules \
+	  $(DESTDIR)$(PREFIX)/share/leakguard/hooks
+	install -m 755 $(BUILD)/leakguard $(DESTDIR)$(PREFIX)/bin/leakguard
+	install -m 644 $(RULES) $(DESTDIR)$(PREFIX)/share/leakguard/rules/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/leakguard
+	rm -rf $(DESTDIR)$(PREFIX)/share/leakguard
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,92 @@
+/* The command line: the only code that sees argv, the environment, the
+ * choice of stdout/stderr and the exit status.
+ *
+ * Commands are a table; each has an option table that drives parsing and
+ * its --help text.  Options are parsed into a struct lg_cli, resolved (and
+ * checked) before any work starts, then read-only. */
+#ifndef LG_CLI_CLI_H
+#define LG_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rule/rule.h"
+#include "util/error.h"
+
+/* Exit statuses (the contract scripts rely on). */
+enum {
+    LG_EXIT_CLEAN = 0,    /* nothing found */
+    LG_EXIT_FINDINGS = 1, /* findings (changeable with --exit-code) */
+    LG_EXIT_USAGE = 2,    /* usage, configuration or rule error */
+    LG_EXIT_ERROR = 3     /* the scan itself failed */
+};
+
+struct lg_cli {
+    const char *prog;
+    const char *format;          /* NULL = text */
+    const char *output;          /* NULL = stdout */
+    struct lg_strlist rules;     /* --rules PATH */
+    struct lg_strlist disable;   /* --disable-rule ID */
+    struct lg_strlist excludes;  /* --exclude GLOB */
+    bool no_default_rules;
+    bool show_secrets;
+    bool binary;
+    bool follow_symlinks;
+    bool no_inline_allow;
+    bool quiet;
+    bool validators;             /* rules list --validators */
+    int exit_code;               /* exit status when findings; default 1 */
+    unsigned threads;
+    uint64_t max_file_size;
+    const char *color;           /* auto | always | never */
+    char **args;                 /* positional arguments */
+    int n_args;
+};
+
+struct lg_opt {
+    const char *name;    /* long name without "--" */
+    char short_name;     /* 0 if none */
+    const char *metavar; /* NULL for flags */
+    const char *help;
+    int (*set)(struct lg_cli *c, const char *value, struct lg_error *err);
+};
+
+struct lg_command {
+    const char *name;
+    const char *usage;   /* after "leakguard NAME " */
+    const char *summary;
+    const struct lg_opt *const *opts; /* NULL-terminated, may be NULL */
+    int (*run)(struct lg_cli *c);
+};
+
+/* Parse argv[first..argc) with the command's options; positional
+ * arguments go to c->args.  Returns LG_OK, or LG_EINVAL with a message. */
+int lg_cli_parse(struct lg_cli *c, const struct lg_command *cmd, int argc,
+                 char **argv, int first, struct lg_error *err);
+void lg_cli_release(struct lg_cli *c);
+void lg_cli_help(const struct lg_command *cmd, FILE *out);
+
+/* Print "leakguard: error: MSG" on stderr. */
+void lg_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Shared option tables (cli/opts.c). */
+extern const struct lg_opt lg_opt_help, lg_opt_rules, lg_opt_no_default_rules,
+    lg_opt_disable_rule, lg_opt_format, lg_opt_output, lg_opt_show_secrets,
+    lg_opt_exit_code, lg_opt_threads, lg_opt_exclude, lg_opt_binary,
+    lg_opt_follow_symlinks, lg_opt_max_file_size, lg_opt_quiet, lg_opt_color,
+    lg_opt_no_inline_allow, lg_opt_validators;
+
+/* Commands (cli/cmd_*.c). */
+int lg_cmd_scan(struct lg_cli *c);
+int lg_cmd_rules(struct lg_cli *c);
+int lg_cmd_version(struct lg_cli *c);
+
+/* Load (builtin unless disabled, then --rules) and compile the ruleset;
+ * prints the error and returns NULL on failure. */
+struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c);
+
+/* Parse "10M", "1G", "512K", "1000" (bytes). */
+int lg_parse_size(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,162 @@
+/* leakguard scan: resolve options into a session, run it, map the outcome
+ * to an exit status. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+#include "scan/session.h"
+
+struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
+{
+    struct lg_ruleset *rs = NULL;
+    struct lg_error err;
+    int rc;
+
+    lg_error_clear(&err);
+    rc = lg_ruleset_new(&rs);
+    if (rc < 0) {
+        lg_cli_error("out of memory");
+        return NULL;
+    }
+    if (!c->no_default_rules)
+        rc = lg_ruleset_add_builtin(rs, &err);
+    for (size_t i = 0; rc == LG_OK && i < c->rules.n; i++)
+        rc = lg_ruleset_add_path(rs, c->rules.v[i], &err);
+    for (size_t i = 0; rc == LG_OK && i < c->disable.n; i++)
+        rc = lg_ruleset_disable(rs, c->disable.v[i]);
+    if (rc == LG_OK)
+        rc = lg_ruleset_compile(rs, &err);
+    if (rc < 0) {
+        lg_cli_error("%s", err.msg[0] ? err.msg : lg_strerror(rc));
+        lg_ruleset_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+static void print_notice(const struct lg_notice *n, void *payload)
+{
+    const struct lg_cli *c = payload;
+
+    if (c->quiet)
+        return;
+    fprintf(stderr, "leakguard: %s: %s%s%s%s\n", lg_notice_kind_name(n->kind),
+            n->path ? "'" : "", n->path ? n->path : "", n->path ? "': " : "",
+            n->message);
+}
+
+static bool use_color(const struct lg_cli *c, FILE *out)
+{
+    const char *nc = getenv("NO_COLOR");
+
+    if (c->color && strcmp(c->color, "always") == 0)
+        return true;
+    if (c->color && strcmp(c->color, "never") == 0)
+        return false;
+    if (nc && *nc)
+        return false;
+    return out == stdout && isatty(STDOUT_FILENO);
+}
+
+static void print_summary(const struct lg_run_summary *s)
+{
+    fprintf(stderr,
+            "leakguard: %llu finding%s in %llu object%s (%llu bytes), %llu "
+            "skipped, %llu failed, %.2f s\n",
+            (unsigned long long)s->findings, s->findings == 1 ? "" : "s",
+            (unsigned long long)s->objects_scanned,
+            s->objects_scanned == 1 ? "" : "s",
+            (unsigned long long)s->bytes_scanned,
+            (unsigned long long)s->objects_skipped,
+            (unsigned long long)s->objects_failed, s->seconds);
+}
+
+/* argv joined for SARIF invocations; secrets are never on the command
+ * line (the CLI takes none). */
+static char *command_line(const struct lg_cli *c)
+{
+    struct lg_buf b;
+
+    lg_buf_init(&b, 64 * 1024);
+    lg_buf_puts(&b, "leakguard scan");
+    for (int i = 0; i < c->n_args; i++) {
+        lg_buf_putc(&b, ' ');
+        lg_buf_puts(&b, c->args[i]);
+    }
+    return lg_buf_detach(&b);
+}
+
+int lg_cmd_scan(struct lg_cli *c)
+{
+    const struct lg_reporter_ops *rep =
+        lg_reporter_find(c->format ? c->format : "text");
+    static const char *const here[] = {"."};
+    struct lg_scan_config cfg = {0};
+    struct lg_report_env env = {0};
+    struct lg_session *s = NULL;
+    struct lg_ruleset *rs;
+    struct lg_error err;
+    char cwd[PATH_MAX];
+    char *cmdline = NULL;
+    FILE *out = stdout;
+    int status = LG_EXIT_ERROR, rc;
+
+    lg_error_clear(&err);
+    rs = lg_cli_load_rules(c);
+    if (!rs)
+        return LG_EXIT_USAGE;
+    if (c->output) {
+        out = fopen(c->output, "w");
+        if (!out) {
+            lg_cli_error("cannot open '%s' for writing: %s", c->output,
+                         strerror(errno));
+            lg_ruleset_free(rs);
+            return LG_EXIT_USAGE;
+        }
+    }
+    cfg.threads = c->threads;
+    cfg.binary = c->binary;
+    cfg.follow_symlinks = c->follow_symlinks;
+    cfg.allow_comments = !c->no_inline_allow;
+    cfg.max_file_size = c->max_file_size;
+    cfg.excludes = c->excludes;
+    cmdline = command_line(c);
+    env.out = out;
+    env.show_secrets = c->show_secrets;
+    env.color = use_color(c, out);
+    env.rs = rs;
+    env.tool_version = LG_VERSION;
+    env.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+    env.command_line = cmdline;
+    rc = lg_session_new(&s, rs, &cfg, rep, &env, print_notice, c, &err);
+    if (rc == LG_OK)
+        rc = c->n_args ? lg_session_run(s, (const char *const *)c->args,
+                                        (size_t)c->n_args, &err)
+                       : lg_session_run(s, here, 1, &err);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (rc == LG_OK)
+            rc = lg_error_set(&err, LG_EIO, "cannot write the report: %s",
+                              strerror(errno));
+    }
+    if (rc < 0) {
+        lg_cli_error("%s", err.msg);
+    } else {
+        const struct lg_run_summary *sum = lg_session_summary(s);
+        if (!c->quiet && rep != &lg_report_text)
+            print_summary(sum);
+        status = sum->findings ? c->exit_code : LG_EXIT_CLEAN;
+    }
+    if (out != stdout && fclose(out) != 0 && rc == LG_OK) {
+        lg_cli_error("cannot write '%s': %s", c->output, strerror(errno));
+        status = LG_EXIT_ERROR;
+    }
+    lg_session_free(s);
+    lg_ruleset_free(rs);
+    free(cmdline);
+    return status;
+}

@@ -1,0 +1,339 @@
+/* Option table entries and the generic parser that reads them. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+void lg_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("leakguard: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int lg_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    uint64_t mul = 1;
+
+    errno = 0;
+    if (!*s || *s == '-')
+        return LG_EINVAL;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return LG_EINVAL;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mul = 1024ULL; end++; break;
+    case 'm': case 'M': mul = 1024ULL * 1024; end++; break;
+    case 'g': case 'G': mul = 1024ULL * 1024 * 1024; end++; break;
+    default: return LG_EINVAL;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+    if (*end || (v && mul > UINT64_MAX / v))
+        return LG_EINVAL;
+    *out = (uint64_t)v * mul;
+    return LG_OK;
+}
+
+static int parse_uint(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return LG_EINVAL;
+    *out = v;
+    return LG_OK;
+}
+
+static int set_help(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)c; (void)v; (void)e;
+    return LG_ESTOP; /* the parser prints help */
+}
+static int set_rules(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    return lg_strlist_push(&c->rules, v) < 0
+               ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
+}
+static int set_disable(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    return lg_strlist_push(&c->disable, v) < 0
+               ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
+}
+static int set_exclude(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    return lg_strlist_push(&c->excludes, v) < 0
+               ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
+}
+static int set_no_default(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->no_default_rules = true;
+    return LG_OK;
+}
+static int set_format(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    if (!lg_reporter_find(v))
+        return lg_error_set(e, LG_EINVAL,
+                            "unknown format '%s' (text, json, jsonl, sarif)",
+                            v);
+    c->format = v;
+    return LG_OK;
+}
+static int set_output(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->output = v;
+    return LG_OK;
+}
+static int set_show(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->show_secrets = true;
+    return LG_OK;
+}
+static int set_exit_code(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    long n;
+    if (parse_uint(v, 0, 255, &n) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--exit-code wants a number from 0 to 255, not "
+                            "'%s'", v);
+    c->exit_code = (int)n;
+    return LG_OK;
+}
+static int set_threads(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    long n;
+    if (parse_uint(v, 0, 256, &n) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--threads wants a number from 0 to 256, not "
+                            "'%s'", v);
+    c->threads = (unsigned)n;
+    return LG_OK;
+}
+static int set_binary(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->binary = true;
+    return LG_OK;
+}
+static int set_follow(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->follow_symlinks = true;
+    return LG_OK;
+}
+static int set_max_size(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    if (lg_parse_size(v, &c->max_file_size) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--max-file-size wants a size such as 10M or "
+                            "1G, not '%s'", v);
+    return LG_OK;
+}
+static int set_quiet(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->quiet = true;
+    return LG_OK;
+}
+static int set_color(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
+        return lg_error_set(e, LG_EINVAL,
+                            "--color wants auto, always or never, not '%s'",
+                            v);
+    c->color = v;
+    return LG_OK;
+}
+static int set_no_inline(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->no_inline_allow = true;
+    return LG_OK;
+}
+static int set_validators(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->validators = true;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_help = {"help", 'h', NULL, "show this help",
+                                   set_help};
+const struct lg_opt lg_opt_rules = {
+    "rules", 0, "PATH",
+    "add rules from a YAML file or a directory of them (repeatable); a rule "
+    "with an existing id replaces it", set_rules};
+const struct lg_opt lg_opt_no_default_rules = {
+    "no-default-rules", 0, NULL, "do not load the built-in rules",
+    set_no_default};
+const struct lg_opt lg_opt_disable_rule = {
+    "disable-rule", 0, "ID", "turn off a rule by id (repeatable)",
+    set_disable};
+const struct lg_opt lg_opt_format = {
+    "format", 'f', "FMT", "output format: text (default), json, jsonl, sarif",
+    set_format};
+const struct lg_opt lg_opt_output = {
+    "output", 'o', "FILE", "write the report to FILE instead of stdout",
+    set_output};
+const struct lg_opt lg_opt_show_secrets = {
+    "show-secrets", 0, NULL,
+    "print secrets in full (they are redacted by default)", set_show};
+const struct lg_opt lg_opt_exit_code = {
+    "exit-code", 0, "N", "exit status when something is found (default 1)",
+    set_exit_code};
+const struct lg_opt lg_opt_threads = {
+    "threads", 'j', "N", "worker threads (default: number of CPUs)",
+    set_threads};
+const struct lg_opt lg_opt_exclude = {
+    "exclude", 0, "GLOB",
+    "skip paths matching GLOB ('*.min.js', 'vendor/', '**/testdata/**'; "
+    "repeatable)", set_exclude};
+const struct lg_opt lg_opt_binary = {
+    "binary", 0, NULL, "also scan files that look binary", set_binary};
+const struct lg_opt lg_opt_follow_symlinks = {
+    "follow-symlinks", 0, NULL, "follow symbolic links while walking",
+    set_follow};
+const struct lg_opt lg_opt_max_file_size = {
+    "max-file-size", 0, "SIZE", "skip files larger than SIZE (e.g. 100M)",
+    set_max_size};
+const struct lg_opt lg_opt_quiet = {
+    "quiet", 'q', NULL, "no notices or summary on stderr", set_quiet};
+const struct lg_opt lg_opt_color = {
+    "color", 0, "WHEN", "colour text output: auto (default), always, never",
+    set_color};
+const struct lg_opt lg_opt_no_inline_allow = {
+    "no-inline-allow", 0, NULL,
+    "ignore 'leakguard:allow' comments in scanned files", set_no_inline};
+const struct lg_opt lg_opt_validators = {
+    "validators", 0, NULL, "list the named validators rules can use",
+    set_validators};
+
+void lg_cli_release(struct lg_cli *c)
+{
+    lg_strlist_release(&c->rules);
+    lg_strlist_release(&c->disable);
+    lg_strlist_release(&c->excludes);
+    free(c->args);
+    c->args = NULL;
+}
+
+static const struct lg_opt *find_long(const struct lg_command *cmd,
+                                      const char *name, size_t n)
+{
+    for (size_t i = 0; cmd->opts && cmd->opts[i]; i++)
+        if (strlen(cmd->opts[i]->name) == n &&
+            strncmp(cmd->opts[i]->name, name, n) == 0)
+            return cmd->opts[i];
+    return NULL;
+}
+
+static const struct lg_opt *find_short(const struct lg_command *cmd, char ch)
+{
+    for (size_t i = 0; cmd->opts && cmd->opts[i]; i++)
+        if (cmd->opts[i]->short_name == ch)
+            return cmd->opts[i];
+    return NULL;
+}
+
+int lg_cli_parse(struct lg_cli *c, const struct lg_command *cmd, int argc,
+                 char **argv, int first, struct lg_error *err)
+{
+    bool only_args = false;
+
+    c->args = calloc((size_t)argc + 1, sizeof(*c->args));
+    if (!c->args)
+        return lg_error_set(err, LG_ENOMEM, "out of memory");
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i], *val = NULL;
+        const struct lg_opt *o;
+        int rc;
+
+        if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+            c->args[c->n_args++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_args = true;
+            continue;
+        }
+        if (a[1] == '-') {
+            const char *eq = strchr(a + 2, '=');
+            size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+            o = find_long(cmd, a + 2, n);
+            if (!o)
+                return lg_error_set(err, LG_EINVAL,
+                                    "unknown option '%.*s' for '%s' (see "
+                                    "'leakguard %s --help')",
+                                    (int)(n + 2), a, cmd->name, cmd->name);
+            if (eq)
+                val = eq + 1;
+        } else {
+            o = find_short(cmd, a[1]);
+            if (!o)
+                return lg_error_set(err, LG_EINVAL,
+                                    "unknown option '-%c' for '%s' (see "
+                                    "'leakguard %s --help')",
+                                    a[1], cmd->name, cmd->name);
+            if (a[2])
+                val = a + 2;
+        }
+        if (o->metavar && !val) {
+            if (i + 1 >= argc)
+                return lg_error_set(err, LG_EINVAL,
+                                    "option '--%s' needs a value (%s)",
+                                    o->name, o->metavar);
+            val = argv[++i];
+        } else if (!o->metavar && val) {
+            return lg_error_set(err, LG_EINVAL,
+                                "option '--%s' takes no value", o->name);
+        }
+        rc = o->set(c, val, err);
+        if (rc < 0)
+            return rc;
+    }
+    return LG_OK;
+}
+
+void lg_cli_help(const struct lg_command *cmd, FILE *out)
+{
+    fprintf(out, "usage: leakguard %s %s\n\n%s\n", cmd->name, cmd->usage,
+            cmd->summary);
+    if (!cmd->opts || !cmd->opts[0])
+        return;
+    fputs("\noptions:\n", out);
+    for (size_t i = 0; cmd->opts[i]; i++) {
+        const struct lg_opt *o = cmd->opts[i];
+        char left[64];
+        int n;
+
+        if (o->short_name)
+            n = snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
+                         o->name, o->metavar ? " " : "",
+                         o->metavar ? o->metavar : "");
+        else
+            n = snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+                         o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        if (n < 26)
+            fprintf(out, "  %-26s %s\n", left, o->help);
+        else
+            fprintf(out, "  %s\n  %-26s %s\n", left, "", o->help);
+    }
+}

@@ -1,0 +1,120 @@
+/* Placeholder and documentation-value detection.
+ *
+ * These are the values people write where a credential would go when they
+ * do not mean one: references to variables or secret stores, template
+ * markers, masked or repeated characters, the words of documentation, and a
+ * short list of values published in vendors' documentation.  Each test is
+ * deliberately narrow — a real random token does not contain `${`, a run of
+ * six equal characters or the word "example" — so recall does not suffer. */
+/* memmem and memrchr are GNU extensions; glibc and musl have them. */
+#define _GNU_SOURCE
+#include "engine/filter.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Values published in vendor documentation and SDK tests. */
+static const char *const doc_values[] = {
+    "AKIAIOSFODNN7EXAMPLE",
+    "AKIAI44QH8DHBEXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "amVua2luc1VzZXJJZDpCc2JwMnlzSUFEZ0g=",
+    "xoxb-not-a-real-token-this-will-not-work",
+    NULL,
+};
+
+/* Substrings of the jwt.io and similar documentation tokens. */
+static const char *const doc_fragments[] = {
+    /* {"sub":"1234567890","name":"John Doe" — the jwt.io example payload */
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIi",
+    NULL,
+};
+
+static const char *const stop_words[] = {
+    "example", "placeholder", "changeme", "change_me", "change-me",
+    "your_",   "your-",       "yourkey",  "yourtoken", "yoursecret",
+    "dummy",   "redacted",    "sample",   "insert",    "replace_me",
+    "replaceme", "notreal",   "not_real", "not-a-real", "xxxxx",
+    NULL,
+};
+
+static bool contains_ci(const unsigned char *s, size_t n, const char *w)
+{
+    size_t m = strlen(w);
+
+    if (m > n)
+        return false;
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t k = 0;
+        while (k < m && tolower(s[i + k]) == w[k])
+            k++;
+        if (k == m)
+            return true;
+    }
+    return false;
+}
+
+static bool is_reference(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return true;
+    if (memmem(s, n, "${", 2) || memmem(s, n, "$(", 2) ||
+        memmem(s, n, "{{", 2) || memmem(s, n, "}}", 2) ||
+        memmem(s, n, "#{", 2))
+        return true;
+    if (s[0] == '<' || s[n - 1] == '>')
+        return true;
+    if (n >= 3 && s[0] == '%' && s[n - 1] == '%')
+        return true;
+    /* $VAR / $env:VAR */
+    if (s[0] == '$' && n > 1) {
+        size_t i = 1;
+        while (i < n && (isupper(s[i]) || isdigit(s[i]) || s[i] == '_'))
+            i++;
+        if (i == n && !isdigit(s[1]))
+            return true;
+    }
+    if (n > 5 && memcmp(s, "$env:", 5) == 0)
+        return true;
+    return false;
+}
+
+/* A run of 6 equal bytes (xxxxxx, 000000, ******) or of 6 ascending
+ * neighbours (abcdef, 123456) does not happen in random tokens of the
+ * lengths we scan (< 1e-4 even for 74 hex digits). */
+static bool low_variety(const unsigned char *s, size_t n)
+{
+    size_t same = 1, asc = 1;
+
+    for (size_t i = 1; i < n; i++) {
+        same = s[i] == s[i - 1] ? same + 1 : 1;
+        asc = isalnum(s[i]) && s[i] == s[i - 1] + 1 ? asc + 1 : 1;
+        if (same >= 6 || asc >= 6)
+            return true;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != '*' && s[i] != '.' && s[i] != '-')
+            return false;
+    return true; /* masked: ****, ..., --- */
+}
+
+const char *lg_filter_secret(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; doc_values[i]; i++)
+        if (strlen(doc_values[i]) == n && memcmp(doc_values[i], s, n) == 0)
+            return "doc-example";
+    for (size_t i = 0; doc_fragments[i]; i++)
+        if (memmem(s, n, doc_fragments[i], strlen(doc_fragments[i])))
+            return "doc-example";
+    if (is_reference(s, n))
+        return "env-reference";
+    for (size_t i = 0; stop_words[i]; i++)
+        if (contains_ci(s, n, stop_words[i]))
+            return "placeholder";
+    if (low_variety(s, n))
+        return "low-variety";
+    return NULL;
+}

@@ -1,0 +1,53 @@
+/* A finding: one occurrence of one rule's secret in one object.
+ *
+ * The engine hands out findings whose pointers are borrowed (valid during the
+ * callback only); lg_finding_copy() makes an owned copy that the session keeps
+ * and the reporters read.  `secret` is the raw secret: reporters must print
+ * `redacted` unless the user asked for --show-secrets. */
+#ifndef LG_ENGINE_FINDING_H
+#define LG_ENGINE_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/text.h"
+
+struct lg_crule;
+
+/* Git provenance, filled by the git source (all NULL otherwise). */
+struct lg_provenance {
+    char *commit, *author, *email, *date, *message;
+};
+
+struct lg_finding {
+    const struct lg_crule *rule;  /* borrowed from the ruleset */
+    char *path;                   /* display path; archive members use '!' */
+    char *secret;                 /* raw bytes + NUL, secret_len long */
+    size_t secret_len;
+    char redacted[LG_REDACT_MAX];
+    char fingerprint[LG_FINGERPRINT_LEN + 1];
+    uint64_t offset;              /* byte offset of the secret in the object */
+    uint64_t line, column;        /* 1-based, of the secret's first byte */
+    uint64_t end_line, end_column;/* 1-based, inclusive last byte */
+    char *line_before;            /* text on the secret's line before it */
+    char *line_after;             /* ... and after it (each <= 120 bytes) */
+    const char *decoded;          /* static: "base64", "hex", ... or NULL */
+    char *identity;               /* validator identity (non-secret) or NULL */
+    double entropy;
+    struct lg_provenance git;
+};
+
+/* Deep copy; returns LG_OK or LG_ENOMEM. */
+int lg_finding_copy(struct lg_finding *dst, const struct lg_finding *src);
+/* Free what lg_finding_copy allocated (dst itself is not freed). */
+void lg_finding_release(struct lg_finding *f);
+
+/* A redacted one-line snippet for display: the text around the secret with
+ * the secret replaced by its redacted form (or shown, if show_secret).
+ * Control characters are replaced by spaces. */
+int lg_finding_snippet(const struct lg_finding *f, bool show_secret,
+                       struct lg_buf *out);
+
+#endif

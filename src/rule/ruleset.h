@@ -1,0 +1,71 @@
+/* The compiled ruleset: immutable after lg_ruleset_compile(), shared
+ * read-only by every scanner thread.
+ *
+ * Compilation turns each rule's pattern into a JIT-compiled PCRE2 code (the
+ * exact matcher) and all rules' prefilter expressions into one Vectorscan
+ * streaming database (the candidate finder).  A rule's prefilter is its
+ * keywords (caseless literals) when it has some, else its own pattern in
+ * HS_FLAG_PREFILTER mode.  See engine/scanner.c for how the two cooperate. */
+#ifndef LG_RULE_RULESET_H
+#define LG_RULE_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rule/rule.h"
+#include "util/error.h"
+
+struct lg_validator; /* rule/validate.h */
+
+/* One rule plus its compiled matchers. */
+struct lg_crule {
+    struct lg_rule rule;       /* owned */
+    void *re;                  /* pcre2_code_8 * */
+    void *context_re;          /* pcre2_code_8 * or NULL */
+    void **allow_re;           /* pcre2_code_8 *[rule.allow.n] */
+    uint32_t secret_group;     /* capture group number of the secret */
+    size_t lookbehind;         /* PCRE2_INFO_MAXLOOKBEHIND */
+    const struct lg_validator *validator; /* NULL if none */
+    bool disabled;             /* dropped by configuration */
+};
+
+struct lg_ruleset {
+    struct lg_crule *rules;
+    size_t n;
+    struct lg_rule_list parsed; /* file names live here */
+    void *hs_db;                /* hs_database_t *, streaming mode */
+    size_t max_len;             /* max over rules of max_len */
+    size_t max_lookbehind;      /* max PCRE2 look-behind over rules */
+    size_t n_enabled;           /* rules not disabled */
+    struct lg_strlist disabled_ids; /* from lg_ruleset_disable */
+    bool compiled;
+};
+
+int lg_ruleset_new(struct lg_ruleset **out);
+void lg_ruleset_free(struct lg_ruleset *rs);
+
+/* Adding rules (before compile).  A later rule with an id that already
+ * exists replaces the earlier one, so --rules can override a default rule. */
+int lg_ruleset_add_builtin(struct lg_ruleset *rs, struct lg_error *err);
+int lg_ruleset_add_path(struct lg_ruleset *rs, const char *path,
+                        struct lg_error *err);
+int lg_ruleset_add_text(struct lg_ruleset *rs, const char *name,
+                        const char *text, size_t len, struct lg_error *err);
+/* Disable a rule by id (before compile); unknown ids are ignored. */
+int lg_ruleset_disable(struct lg_ruleset *rs, const char *id);
+
+/* Compile every rule.  Errors name the rule and its file:line:col. */
+int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err);
+
+/* Index of a rule by id, or -1. */
+long lg_ruleset_find(const struct lg_ruleset *rs, const char *id);
+
+/* Problems `rules lint` reports beyond what parse and compile reject.
+ * Calls cb once per problem with a "file:line:col: rule ID: message" text;
+ * returns the number of problems (>= 0) or a negative error. */
+typedef void (*lg_lint_cb)(const char *msg, void *payload);
+long lg_ruleset_lint(const struct lg_ruleset *rs, lg_lint_cb cb,
+                     void *payload);
+
+#endif

@@ -1,0 +1,43 @@
+/* Growable byte buffer with a mandatory cap.
+ *
+ * Every buffer fed by input has a maximum size set at init; growing past it
+ * fails with LG_ELIMIT instead of exhausting memory.  `data` is always
+ * NUL-terminated (one extra byte is kept) so text can be used as a C string.
+ * Embedded: lg_buf_init / lg_buf_release; lg_buf_detach hands the memory to
+ * the caller (free() it). */
+#ifndef LG_UTIL_BUF_H
+#define LG_UTIL_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "util/error.h"
+
+struct lg_buf {
+    char *data;  /* NULL until the first append; NUL-terminated after */
+    size_t len;  /* bytes used, not counting the terminator */
+    size_t cap;  /* bytes allocated, not counting the terminator */
+    size_t max;  /* hard cap on len */
+};
+
+void lg_buf_init(struct lg_buf *b, size_t max);
+void lg_buf_release(struct lg_buf *b);
+void lg_buf_clear(struct lg_buf *b);                 /* len = 0, keeps memory */
+int lg_buf_reserve(struct lg_buf *b, size_t extra);  /* LG_ENOMEM / LG_ELIMIT */
+int lg_buf_append(struct lg_buf *b, const void *p, size_t n);
+int lg_buf_puts(struct lg_buf *b, const char *s);
+int lg_buf_putc(struct lg_buf *b, char c);
+int lg_buf_printf(struct lg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int lg_buf_vprintf(struct lg_buf *b, const char *fmt, va_list ap);
+/* Returns the data (never NULL: an empty buffer gives "") and resets *b. */
+char *lg_buf_detach(struct lg_buf *b);
+
+/* Read a whole file into *b (appending).  Fails with LG_ELIMIT when it is
+ * larger than b->max, LG_EIO with a message naming `path` otherwise. */
+int lg_buf_read_path(struct lg_buf *b, const char *path, struct lg_error *err);
+/* Read a whole stream (e.g. stdin). */
+int lg_buf_read_fd(struct lg_buf *b, int fd, const char *name,
+                   struct lg_error *err);
+
+#endif

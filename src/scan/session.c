@@ -462,17 +462,19 @@ int lg_session_run(struct lg_session *s, const char *const *roots,
         rc = walk_roots(s, roots, n_roots, err);
     stop_workers(s, w, n);
     free(w);
-    if (rc < 0)
-        return rc;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->sum.seconds = (double)(t1.tv_sec - t0.tv_sec) +
                      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (s->status < 0)
-        return lg_error_set(err, s->status, "scan failed: %s",
-                            lg_strerror(s->status));
-    rc = write_report(s);
-    if (rc < 0)
-        return lg_error_set(err, rc, "cannot write the report: %s",
-                            lg_strerror(rc));
-    return LG_OK;
+    if (rc == LG_OK && s->status < 0)
+        rc = lg_error_set(err, s->status, "scan failed: %s",
+                          lg_strerror(s->status));
+    /* The reporter is ended even after a failure: it owns buffers, and a
+     * partial report beats none. */
+    {
+        int wrc = write_report(s);
+        if (rc == LG_OK && wrc < 0)
+            rc = lg_error_set(err, wrc, "cannot write the report: %s",
+                              lg_strerror(wrc));
+    }
+    return rc;
 }

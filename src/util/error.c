@@ -27,16 +27,25 @@ int lg_error_set(struct lg_error *err, int code, const char *fmt, ...)
 
 void lg_error_prefix(struct lg_error *err, const char *fmt, ...)
 {
-    char ctx[LG_ERROR_MSG_MAX], old[LG_ERROR_MSG_MAX];
+    char old[LG_ERROR_MSG_MAX];
+    size_t n;
     va_list ap;
 
     if (!err)
         return;
-    va_start(ap, fmt);
-    vsnprintf(ctx, sizeof(ctx), fmt, ap);
-    va_end(ap);
     memcpy(old, err->msg, sizeof(old));
-    snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    n = strlen(err->msg);
+    if (n + 2 < sizeof(err->msg)) {
+        size_t rest = strnlen(old, sizeof(old) - 1);
+        if (rest > sizeof(err->msg) - n - 3)
+            rest = sizeof(err->msg) - n - 3;
+        memcpy(err->msg + n, ": ", 2);
+        memcpy(err->msg + n + 2, old, rest);
+        err->msg[n + 2 + rest] = '\0';
+    }
 }
 
 const char *lg_strerror(int code)

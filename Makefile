@@ -30,8 +30,8 @@ RULES    := $(sort $(wildcard rules/*.yml))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps scan test unit-test rules-test e2e-test asan clean install \
-        uninstall format format-check lint-banned
+.PHONY: all deps deps-check scan test unit-test rules-test e2e-test asan clean \
+        install uninstall format format-check lint-banned
 all: $(BUILD)/leakguard
 
 deps:
@@ -71,7 +71,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libleakguard.a
 	  $(shell pkg-config --libs cmocka)
 
 # Second README command.
-test: deps-check all $(TESTS)
+test: deps-check lint-banned all $(TESTS)
 	@$(MAKE) --no-print-directory unit-test rules-test e2e-test
 
 deps-check:

@@ -30,6 +30,8 @@ enum lg_notice_kind {
 #define LG_REASON_UNREADABLE "unreadable"
 #define LG_REASON_EXCLUDED "excluded"
 #define LG_REASON_ENGINE "engine-error"
+#define LG_REASON_TOO_DEEP "too-deep"
+#define LG_REASON_LOOP "symlink-loop"
 
 struct lg_notice {
     enum lg_notice_kind kind;

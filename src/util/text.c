@@ -110,43 +110,47 @@ static bool match_parts(const char *pat, const char *path)
     }
 }
 
+/* Does any '/'-separated component of path match pat (no '/' in pat)? */
+static bool any_component(const char *pat, const char *path)
+{
+    for (const char *p = path;;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        char comp[1024];
+
+        if (len < sizeof(comp)) {
+            memcpy(comp, p, len);
+            comp[len] = '\0';
+            if (fnmatch(pat, comp, 0) == 0)
+                return true;
+        }
+        if (!slash)
+            return false;
+        p = slash + 1;
+    }
+}
+
 bool lg_glob_match(const char *pattern, const char *path)
 {
+    char tmp[1024];
     size_t n;
 
     while (path[0] == '.' && path[1] == '/')
         path += 2;
     n = strlen(pattern);
-    if (n && pattern[n - 1] == '/') {
-        /* "dir/" : the directory and everything below it */
-        char tmp[1024];
-        if (n + 2 >= sizeof(tmp))
-            return false;
-        memcpy(tmp, pattern, n);
-        memcpy(tmp + n, "**", 3);
-        return lg_glob_match(tmp, path) ||
-               (strchr(pattern, '/') == pattern + n - 1 &&
-                strstr(path, pattern) != NULL);
-    }
-    if (!strchr(pattern, '/')) {
-        /* No slash: match any single component (the basename or a directory
-         * on the way), as .gitignore does. */
-        for (const char *p = path;; ) {
-            const char *slash = strchr(p, '/');
-            size_t len = slash ? (size_t)(slash - p) : strlen(p);
-            char comp[1024];
-            if (len < sizeof(comp)) {
-                memcpy(comp, p, len);
-                comp[len] = '\0';
-                if (fnmatch(pattern, comp, 0) == 0)
-                    return true;
-            }
-            if (!slash)
-                break;
-            p = slash + 1;
-        }
+    if (n == 0 || n >= sizeof(tmp) - 3)
         return false;
+    if (pattern[n - 1] == '/') {
+        /* "dir/": that directory and everything below it */
+        memcpy(tmp, pattern, n - 1);
+        tmp[n - 1] = '\0';
+        if (!strchr(tmp, '/'))
+            return any_component(tmp, path);
+        return match_parts(tmp[0] == '/' ? tmp + 1 : tmp, path);
     }
+    /* No slash: like .gitignore, match any single component. */
+    if (!strchr(pattern, '/'))
+        return any_component(pattern, path);
     if (pattern[0] == '/')
         pattern++;
     return match_parts(pattern, path);

@@ -26,8 +26,10 @@ void lg_content_release(struct lg_content *c)
     c->tbuf = NULL;
 }
 
-static ssize_t read_some(int fd, void *buf, size_t n)
+static ssize_t fd_read(void *ctx, void *buf, size_t n)
 {
+    int fd = *(int *)ctx;
+
     for (;;) {
         ssize_t r = read(fd, buf, n);
         if (r >= 0 || errno != EINTR)
@@ -35,14 +37,25 @@ static ssize_t read_some(int fd, void *buf, size_t n)
     }
 }
 
+void lg_reader_fd(struct lg_reader *r, int *fd)
+{
+    r->read = fd_read;
+    r->ctx = fd;
+}
+
+static ssize_t read_some(struct lg_reader *r, void *buf, size_t n)
+{
+    return r->read(r->ctx, buf, n);
+}
+
 /* Read until `n` bytes or end of input (a first read may be short on
  * pipes; the sniff wants a full prefix). */
-static ssize_t read_full(int fd, unsigned char *buf, size_t n)
+static ssize_t read_full(struct lg_reader *rd, unsigned char *buf, size_t n)
 {
     size_t got = 0;
 
     while (got < n) {
-        ssize_t r = read_some(fd, buf + got, n - got);
+        ssize_t r = read_some(rd, buf + got, n - got);
         if (r < 0)
             return got ? (ssize_t)got : -1;
         if (r == 0)
@@ -63,7 +76,8 @@ static void fail(struct lg_content_result *res, const char *reason,
 
 /* UTF-16 text: the first chunk (already read, at tbuf + OUT_CAP) and the
  * rest of the stream are transcoded into tbuf and fed. */
-static int scan_utf16(struct lg_content *c, int fd, size_t n, bool big_endian,
+static int scan_utf16(struct lg_content *c, struct lg_reader *rd, size_t n,
+                      bool big_endian,
                       struct lg_content_result *res)
 {
     unsigned char *in = c->tbuf + OUT_CAP;
@@ -75,7 +89,7 @@ static int scan_utf16(struct lg_content *c, int fd, size_t n, bool big_endian,
     out = lg_utf16_convert(&t, in + 2, n - 2, c->tbuf); /* skip the BOM */
     rc = lg_scanner_feed(c->sc, c->tbuf, out);
     while (rc == LG_OK) {
-        ssize_t r = read_some(fd, in, LG_SCAN_CHUNK);
+        ssize_t r = read_some(rd, in, LG_SCAN_CHUNK);
         if (r < 0)
             return LG_EIO;
         if (r == 0)
@@ -91,8 +105,8 @@ static int scan_utf16(struct lg_content *c, int fd, size_t n, bool big_endian,
     return rc;
 }
 
-void lg_content_scan_fd(struct lg_content *c, int fd, const char *path,
-                        lg_finding_cb cb, void *payload,
+static void scan_object(struct lg_content *c, struct lg_reader *rd,
+                        const char *path, lg_finding_cb cb, void *payload,
                         struct lg_content_result *res)
 {
     void *room;
@@ -108,7 +122,7 @@ void lg_content_scan_fd(struct lg_content *c, int fd, const char *path,
         goto engine;
     /* The first read lands in the scanner's window; it is committed only
      * once the sniff says it is text. */
-    n = read_full(fd, room, cap);
+    n = read_full(rd, room, cap);
     if (n < 0) {
         lg_scanner_abort(c->sc);
         fail(res, LG_REASON_UNREADABLE, path, strerror(errno));
@@ -119,7 +133,7 @@ void lg_content_scan_fd(struct lg_content *c, int fd, const char *path,
     if (bom) {
         /* feed() reuses the window: move the first chunk aside */
         memcpy(c->tbuf + OUT_CAP, room, (size_t)n);
-        rc = scan_utf16(c, fd, (size_t)n, bom & 1, res);
+        rc = scan_utf16(c, rd, (size_t)n, bom & 1, res);
         if (rc == LG_EIO) {
             lg_scanner_abort(c->sc);
             fail(res, LG_REASON_UNREADABLE, path, strerror(errno));
@@ -142,7 +156,7 @@ void lg_content_scan_fd(struct lg_content *c, int fd, const char *path,
         rc = lg_scanner_reserve(c->sc, &room, &cap);
         if (rc < 0)
             break;
-        n = read_some(fd, room, cap);
+        n = read_some(rd, room, cap);
         if (n < 0) {
             lg_scanner_abort(c->sc);
             fail(res, LG_REASON_UNREADABLE, path, strerror(errno));
@@ -173,4 +187,13 @@ engine:
     snprintf(res->message, sizeof(res->message), "scan of '%s' failed: %s",
              path, lg_scanner_errmsg(c->sc)[0] ? lg_scanner_errmsg(c->sc)
                                                : lg_strerror(rc));
+}
+
+void lg_content_scan(struct lg_content *c, struct lg_reader *r,
+                     const char *path, const struct lg_content_sink *sink)
+{
+    struct lg_content_result res;
+
+    scan_object(c, r, path, sink->on_finding, sink->payload, &res);
+    sink->on_result(path, &res, sink->payload);
 }

@@ -1,15 +1,46 @@
-/* The content pipeline shared by every source: bytes of one object from a
- * file descriptor → sniff (binary? UTF-16 BOM?) → the scanner, reading
- * straight into the scanner's window when no transcoding is needed. */
+/* The content pipeline shared by every source: the bytes of one object,
+ * pulled through a reader → sniff (binary? UTF-16 BOM?) → the scanner,
+ * reading straight into the scanner's window when no transcoding is needed.
+ *
+ * Every object handed to lg_content_scan() ends in exactly one call of
+ * sink->on_result (scanned, skipped or failed, with a reason), so that the
+ * session can account for everything. */
 #ifndef LG_SCAN_CONTENT_H
 #define LG_SCAN_CONTENT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "engine/scanner.h"
 #include "report/report.h"
 
 #define LG_SNIFF_BYTES 8192 /* a NUL in these bytes means binary */
+
+/* Pull-style byte source: read up to n bytes into buf; returns the count,
+ * 0 at end, or -1 with errno set. */
+struct lg_reader {
+    ssize_t (*read)(void *ctx, void *buf, size_t n);
+    void *ctx;
+};
+
+/* A reader over a file descriptor (retries EINTR). */
+void lg_reader_fd(struct lg_reader *r, int *fd);
+
+/* Outcome of one object. */
+struct lg_content_result {
+    enum { LG_CONTENT_SCANNED, LG_CONTENT_SKIPPED, LG_CONTENT_FAILED } kind;
+    const char *reason;  /* LG_REASON_* when not scanned, or for a limit */
+    char message[256];   /* one line, no secrets */
+    bool limited;        /* scanned, but a limit cut part of it */
+    uint64_t bytes;      /* bytes read from the object */
+};
+
+struct lg_content_sink {
+    lg_finding_cb on_finding;
+    void (*on_result)(const char *path, const struct lg_content_result *res,
+                      void *payload);
+    void *payload;
+};
 
 struct lg_content {
     struct lg_scanner *sc;     /* borrowed */
@@ -20,19 +51,8 @@ struct lg_content {
 int lg_content_init(struct lg_content *c, struct lg_scanner *sc, bool binary);
 void lg_content_release(struct lg_content *c);
 
-/* Outcome of one object. */
-struct lg_content_result {
-    enum { LG_CONTENT_SCANNED, LG_CONTENT_SKIPPED, LG_CONTENT_FAILED } kind;
-    const char *reason;  /* LG_REASON_* when not scanned, or for a limit */
-    char message[256];   /* one line, no secrets */
-    bool limited;        /* scanned, but a limit cut part of it */
-    uint64_t bytes;
-};
-
-/* Scan everything readable from fd as the object `path` (borrowed for the
- * scan), reporting findings to cb. */
-void lg_content_scan_fd(struct lg_content *c, int fd, const char *path,
-                        lg_finding_cb cb, void *payload,
-                        struct lg_content_result *res);
+/* Scan everything r yields as the object `path` (borrowed for the call). */
+void lg_content_scan(struct lg_content *c, struct lg_reader *r,
+                     const char *path, const struct lg_content_sink *sink);
 
 #endif

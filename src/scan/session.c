@@ -26,7 +26,9 @@
 #define MAX_THREADS 256
 
 struct job {
-    char *path;    /* owned; "-" is standard input */
+    lg_job_fn fn;
+    void *arg;
+    void (*free_arg)(void *);
 };
 
 struct sink {
@@ -50,16 +52,21 @@ struct lg_session {
     struct job queue[QUEUE_CAP];
     size_t q_head, q_len;
     bool closing;      /* no more jobs will come */
+    bool began;        /* reporter begun, not yet ended */
     int status;        /* first fatal error (e.g. reporter failed) */
 
     struct sink sink;
     struct lg_run_summary sum;
+    struct lg_worker *workers;
+    unsigned n_workers;
+    struct timespec t0;
 };
 
-struct worker {
+struct lg_worker {
     struct lg_session *s;
     struct lg_scanner *sc;
     struct lg_content content;
+    const struct lg_object_ctx *ctx; /* of the object being scanned */
     pthread_t tid;
     bool started;
 };
@@ -134,12 +141,21 @@ nomem:
     fatal(s, LG_ENOMEM);
 }
 
-static int on_finding(const struct lg_finding *f, void *payload)
+static int on_finding(const struct lg_finding *found, void *payload)
 {
-    struct worker *w = payload;
+    struct lg_worker *w = payload;
     struct lg_session *s = w->s;
+    struct lg_finding local;
+    const struct lg_finding *f = found;
     int rc = LG_OK;
 
+    if (w->ctx && w->ctx->accept && !w->ctx->accept(found, w->ctx->accept_arg))
+        return LG_OK;
+    if (w->ctx && w->ctx->git) {
+        local = *found;
+        local.git = *w->ctx->git;
+        f = &local;
+    }
     pthread_mutex_lock(&s->mu);
     if (s->sink.n == s->sink.cap) {
         size_t ncap = s->sink.cap ? 2 * s->sink.cap : 64;
@@ -168,64 +184,94 @@ out:
 /* ------------------------------------------------------------------ */
 /* Workers                                                              */
 
-static void scan_job(struct worker *w, const char *path)
+static void on_result(const char *path, const struct lg_content_result *res,
+                      void *payload)
 {
+    struct lg_worker *w = payload;
     struct lg_session *s = w->s;
-    struct lg_content_result res;
-    struct stat st;
-    int fd;
-    bool is_stdin = strcmp(path, "-") == 0;
 
-    if (is_stdin) {
-        fd = STDIN_FILENO;
-    } else {
-        /* O_NONBLOCK: a path swapped for a FIFO after the walk must not
-         * hang the scan; cleared below for regular files. */
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        if (fd < 0) {
-            char msg[300];
-            snprintf(msg, sizeof(msg), "cannot open '%s': %s", path,
-                     strerror(errno));
-            pthread_mutex_lock(&s->mu);
-            add_notice(s, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, path, msg);
-            pthread_mutex_unlock(&s->mu);
-            return;
-        }
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-            pthread_mutex_lock(&s->mu);
-            add_notice(s, LG_NOTICE_SKIPPED, LG_REASON_SPECIAL, path,
-                       "not a regular file");
-            pthread_mutex_unlock(&s->mu);
-            close(fd);
-            return;
-        }
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    }
-    lg_content_scan_fd(&w->content, fd, is_stdin ? "(stdin)" : path,
-                       on_finding, w, &res);
-    if (!is_stdin)
-        close(fd);
     pthread_mutex_lock(&s->mu);
-    s->sum.bytes_scanned += res.kind == LG_CONTENT_SCANNED ? res.bytes : 0;
-    switch (res.kind) {
+    switch (res->kind) {
     case LG_CONTENT_SCANNED:
         s->sum.objects_scanned++;
-        if (res.limited)
-            add_notice(s, LG_NOTICE_LIMIT, res.reason, path, res.message);
+        s->sum.bytes_scanned += res->bytes;
+        if (res->limited)
+            add_notice(s, LG_NOTICE_LIMIT, res->reason, path, res->message);
         break;
     case LG_CONTENT_SKIPPED:
-        add_notice(s, LG_NOTICE_SKIPPED, res.reason, path, res.message);
+        add_notice(s, LG_NOTICE_SKIPPED, res->reason, path, res->message);
         break;
     case LG_CONTENT_FAILED:
-        add_notice(s, LG_NOTICE_FAILED, res.reason, path, res.message);
+        add_notice(s, LG_NOTICE_FAILED, res->reason, path, res->message);
         break;
     }
     pthread_mutex_unlock(&s->mu);
 }
 
+void lg_worker_scan(struct lg_worker *w, struct lg_reader *r,
+                    const char *path, const struct lg_object_ctx *ctx)
+{
+    struct lg_content_sink sink = {on_finding, on_result, w};
+
+    w->ctx = ctx;
+    lg_content_scan(&w->content, r, path, &sink);
+    w->ctx = NULL;
+}
+
+struct lg_session *lg_worker_session(struct lg_worker *w)
+{
+    return w->s;
+}
+
+void lg_session_notice(struct lg_session *s, enum lg_notice_kind kind,
+                       const char *reason, const char *path,
+                       const char *message)
+{
+    pthread_mutex_lock(&s->mu);
+    add_notice(s, kind, reason, path, message);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* A file job of the directory driver; arg is the path ("-": stdin). */
+static void file_job(struct lg_worker *w, void *arg)
+{
+    const char *path = arg;
+    struct lg_reader r;
+    struct stat st;
+    int fd;
+
+    if (strcmp(path, "-") == 0) {
+        fd = STDIN_FILENO;
+        lg_reader_fd(&r, &fd);
+        lg_worker_scan(w, &r, "(stdin)", NULL);
+        return;
+    }
+    /* O_NONBLOCK: a path swapped for a FIFO after the walk must not hang
+     * the scan; cleared below for regular files. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "cannot open '%s': %s", path,
+                 strerror(errno));
+        lg_session_notice(w->s, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, path,
+                          msg);
+        return;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        lg_session_notice(w->s, LG_NOTICE_SKIPPED, LG_REASON_SPECIAL, path,
+                          "not a regular file");
+        close(fd);
+        return;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    lg_reader_fd(&r, &fd);
+    lg_worker_scan(w, &r, path, NULL);
+    close(fd);
+}
+
 static void *worker_main(void *arg)
 {
-    struct worker *w = arg;
+    struct lg_worker *w = arg;
     struct lg_session *s = w->s;
 
     for (;;) {
@@ -243,26 +289,34 @@ static void *worker_main(void *arg)
         s->q_len--;
         pthread_cond_signal(&s->not_full);
         pthread_mutex_unlock(&s->mu);
-        scan_job(w, j.path);
-        free(j.path);
+        j.fn(w, j.arg);
+        if (j.free_arg)
+            j.free_arg(j.arg);
     }
     return NULL;
 }
 
-static int push_job(struct lg_session *s, const char *path)
+int lg_session_push(struct lg_session *s, lg_job_fn fn, void *arg,
+                    void (*free_arg)(void *))
+{
+    pthread_mutex_lock(&s->mu);
+    while (s->q_len == QUEUE_CAP)
+        pthread_cond_wait(&s->not_full, &s->mu);
+    s->queue[(s->q_head + s->q_len) % QUEUE_CAP] =
+        (struct job){fn, arg, free_arg};
+    s->q_len++;
+    pthread_cond_signal(&s->not_empty);
+    pthread_mutex_unlock(&s->mu);
+    return LG_OK;
+}
+
+static int push_file(struct lg_session *s, const char *path)
 {
     char *p = strdup(path);
 
     if (!p)
         return LG_ENOMEM;
-    pthread_mutex_lock(&s->mu);
-    while (s->q_len == QUEUE_CAP)
-        pthread_cond_wait(&s->not_full, &s->mu);
-    s->queue[(s->q_head + s->q_len) % QUEUE_CAP].path = p;
-    s->q_len++;
-    pthread_cond_signal(&s->not_empty);
-    pthread_mutex_unlock(&s->mu);
-    return LG_OK;
+    return lg_session_push(s, file_job, p, free);
 }
 
 static int on_walk(const struct lg_walk_entry *e, void *payload)
@@ -270,11 +324,9 @@ static int on_walk(const struct lg_walk_entry *e, void *payload)
     struct lg_session *s = payload;
 
     if (e->kind == LG_WALK_FILE)
-        return push_job(s, e->path);
-    pthread_mutex_lock(&s->mu);
-    add_notice(s, e->is_error ? LG_NOTICE_FAILED : LG_NOTICE_SKIPPED,
-               e->reason, e->path, e->message);
-    pthread_mutex_unlock(&s->mu);
+        return push_file(s, e->path);
+    lg_session_notice(s, e->is_error ? LG_NOTICE_FAILED : LG_NOTICE_SKIPPED,
+                      e->reason, e->path, e->message);
     return LG_OK;
 }
 
@@ -365,45 +417,54 @@ static unsigned worker_count(const struct lg_scan_config *cfg)
     return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-static int start_workers(struct lg_session *s, struct worker *w, unsigned n,
-                         struct lg_error *err)
+static int start_workers(struct lg_session *s, struct lg_error *err)
 {
     struct lg_scan_opts opts = {.allow_comments = s->cfg->allow_comments};
+    unsigned n = worker_count(s->cfg);
 
+    s->workers = calloc(n, sizeof(*s->workers));
+    if (!s->workers)
+        return lg_error_set(err, LG_ENOMEM, "out of memory");
+    s->n_workers = n;
     for (unsigned i = 0; i < n; i++) {
+        struct lg_worker *w = &s->workers[i];
         int rc;
 
-        w[i].s = s;
-        rc = lg_scanner_new(&w[i].sc, s->rs, &opts, err);
+        w->s = s;
+        rc = lg_scanner_new(&w->sc, s->rs, &opts, err);
         if (rc < 0)
             return rc;
-        rc = lg_content_init(&w[i].content, w[i].sc, s->cfg->binary);
+        rc = lg_content_init(&w->content, w->sc, s->cfg->binary);
         if (rc < 0)
             return lg_error_set(err, rc, "out of memory");
-        if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
+        if (pthread_create(&w->tid, NULL, worker_main, w) != 0)
             return lg_error_set(err, LG_EINTERNAL,
                                 "cannot start a worker thread");
-        w[i].started = true;
+        w->started = true;
     }
     return LG_OK;
 }
 
-static void stop_workers(struct lg_session *s, struct worker *w, unsigned n)
+static void stop_workers(struct lg_session *s)
 {
     pthread_mutex_lock(&s->mu);
     s->closing = true;
     pthread_cond_broadcast(&s->not_empty);
     pthread_mutex_unlock(&s->mu);
-    for (unsigned i = 0; i < n; i++) {
-        if (w[i].started)
-            pthread_join(w[i].tid, NULL);
-        lg_content_release(&w[i].content);
-        lg_scanner_free(w[i].sc);
+    for (unsigned i = 0; i < s->n_workers; i++) {
+        struct lg_worker *w = &s->workers[i];
+        if (w->started)
+            pthread_join(w->tid, NULL);
+        lg_content_release(&w->content);
+        lg_scanner_free(w->sc);
     }
+    free(s->workers);
+    s->workers = NULL;
+    s->n_workers = 0;
 }
 
-static int walk_roots(struct lg_session *s, const char *const *roots,
-                      size_t n_roots, struct lg_error *err)
+int lg_session_walk(struct lg_session *s, const char *const *roots,
+                    size_t n_roots, struct lg_error *err)
 {
     struct lg_walk_opts wo = {
         .follow_symlinks = s->cfg->follow_symlinks,
@@ -413,7 +474,7 @@ static int walk_roots(struct lg_session *s, const char *const *roots,
 
     for (size_t i = 0; i < n_roots; i++) {
         int rc = strcmp(roots[i], "-") == 0
-                     ? push_job(s, "-")
+                     ? push_file(s, "-")
                      : lg_walk(roots[i], &wo, on_walk, s, err);
         if (rc < 0)
             return rc;
@@ -440,41 +501,61 @@ static int write_report(struct lg_session *s)
     return rc;
 }
 
+int lg_session_begin(struct lg_session *s, struct lg_error *err)
+{
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &s->t0);
+    rc = s->rep->begin(s->rep_ctx, s->env);
+    if (rc < 0)
+        return lg_error_set(err, rc, "cannot write the report: %s",
+                            lg_strerror(rc));
+    s->began = true;
+    rc = start_workers(s, err);
+    if (rc < 0)
+        stop_workers(s);
+    return rc;
+}
+
+int lg_session_end(struct lg_session *s, struct lg_error *err)
+{
+    struct timespec t1;
+    int rc = LG_OK, wrc;
+
+    stop_workers(s);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->sum.seconds = (double)(t1.tv_sec - s->t0.tv_sec) +
+                     (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
+    if (s->status < 0)
+        rc = lg_error_set(err, s->status, "scan failed: %s",
+                          lg_strerror(s->status));
+    if (!s->began)
+        return rc;
+    /* The reporter is ended even after a failure: it owns buffers, and a
+     * partial report beats none. */
+    s->began = false;
+    wrc = write_report(s);
+    if (rc == LG_OK && wrc < 0)
+        rc = lg_error_set(err, wrc, "cannot write the report: %s",
+                          lg_strerror(wrc));
+    return rc;
+}
+
 int lg_session_run(struct lg_session *s, const char *const *roots,
                    size_t n_roots, struct lg_error *err)
 {
-    unsigned n = worker_count(s->cfg);
-    struct worker *w = calloc(n, sizeof(*w));
-    struct timespec t0, t1;
-    int rc;
+    struct lg_error werr;
+    int rc = lg_session_begin(s, err), erc;
 
-    if (!w)
-        return lg_error_set(err, LG_ENOMEM, "out of memory");
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = s->rep->begin(s->rep_ctx, s->env);
     if (rc < 0) {
-        lg_error_set(err, rc, "cannot write the report: %s", lg_strerror(rc));
-        free(w);
+        lg_session_end(s, NULL);
         return rc;
     }
-    rc = start_workers(s, w, n, err);
-    if (rc == LG_OK)
-        rc = walk_roots(s, roots, n_roots, err);
-    stop_workers(s, w, n);
-    free(w);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    s->sum.seconds = (double)(t1.tv_sec - t0.tv_sec) +
-                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (rc == LG_OK && s->status < 0)
-        rc = lg_error_set(err, s->status, "scan failed: %s",
-                          lg_strerror(s->status));
-    /* The reporter is ended even after a failure: it owns buffers, and a
-     * partial report beats none. */
-    {
-        int wrc = write_report(s);
-        if (rc == LG_OK && wrc < 0)
-            rc = lg_error_set(err, wrc, "cannot write the report: %s",
-                              lg_strerror(wrc));
-    }
-    return rc;
+    lg_error_clear(&werr);
+    rc = lg_session_walk(s, roots, n_roots, &werr);
+    erc = lg_session_end(s, err);
+    if (rc < 0)
+        return lg_error_set(err, rc, "%s", werr.msg[0] ? werr.msg
+                                                        : lg_strerror(rc));
+    return erc;
 }

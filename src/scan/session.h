@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "report/report.h"
+#include "scan/content.h"
 #include "rule/ruleset.h"
 #include "util/error.h"
 
@@ -35,13 +36,52 @@ int lg_session_new(struct lg_session **out, const struct lg_ruleset *rs,
                    void *payload, struct lg_error *err);
 void lg_session_free(struct lg_session *s);
 
-/* Scan every root ("-" is standard input) and write the report.  Returns
- * LG_OK when the report was written (whatever was found or skipped),
- * negative when the run itself failed (e.g. the output could not be
- * written). */
+/* Scan every root ("-" is standard input) and write the report:
+ * lg_session_begin + lg_session_walk + lg_session_end.  Returns LG_OK when
+ * the report was written (whatever was found or skipped), negative when the
+ * run itself failed (e.g. the output could not be written). */
 int lg_session_run(struct lg_session *s, const char *const *roots,
                    size_t n_roots, struct lg_error *err);
 
 const struct lg_run_summary *lg_session_summary(const struct lg_session *s);
+
+/* ---- Building blocks for other drivers (git history, archives) ---- */
+
+struct lg_worker; /* one per thread: a scanner and a content pipeline */
+
+/* Per-object context: provenance copied into each finding, and an optional
+ * filter (e.g. "only findings on added lines"). */
+struct lg_object_ctx {
+    const struct lg_provenance *git; /* NULL for plain files */
+    bool (*accept)(const struct lg_finding *f, void *arg);
+    void *accept_arg;
+};
+
+typedef void (*lg_job_fn)(struct lg_worker *w, void *arg);
+
+/* Start the reporter and the workers. */
+int lg_session_begin(struct lg_session *s, struct lg_error *err);
+/* Queue a job (blocks while the queue is full).  free_arg(arg), if given,
+ * runs after the job.  Jobs run on worker threads in any order. */
+int lg_session_push(struct lg_session *s, lg_job_fn fn, void *arg,
+                    void (*free_arg)(void *));
+/* The directory driver: walk roots and queue a job per file. */
+int lg_session_walk(struct lg_session *s, const char *const *roots,
+                    size_t n_roots, struct lg_error *err);
+/* Wait for every job, then write the report (always, even after a
+ * failure, so the reporter releases what it holds). */
+int lg_session_end(struct lg_session *s, struct lg_error *err);
+
+/* In a job: scan one object (every object ends up counted as scanned,
+ * skipped or failed, with a notice unless scanned cleanly). */
+void lg_worker_scan(struct lg_worker *w, struct lg_reader *r,
+                    const char *path, const struct lg_object_ctx *ctx);
+struct lg_session *lg_worker_session(struct lg_worker *w);
+
+/* Record a notice from any thread (counted in the summary; exclusions the
+ * user asked for are counted but not announced). */
+void lg_session_notice(struct lg_session *s, enum lg_notice_kind kind,
+                       const char *reason, const char *path,
+                       const char *message);
 
 #endif

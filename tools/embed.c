@@ -28,7 +28,7 @@ int main(int argc, char **argv)
             fclose(out);
             return 1;
         }
-        fprintf(out, "static const char file%d[] = {", i - 2);
+        fprintf(out, "static const unsigned char file%d[] = {", i - 2);
         while ((c = getc(in)) != EOF) {
             if (n++ % 16 == 0)
                 fputs("\n ", out);
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     }
     fprintf(out, "const struct lg_builtin_file lg_builtin_rules[] = {\n");
     for (int i = 2; i < argc; i++)
-        fprintf(out, "  { \"%s\", file%d, sizeof(file%d) - 1 },\n", argv[i],
+        fprintf(out, "  { \"%s\", (const char *)file%d, sizeof(file%d) - 1 },\n", argv[i],
                 i - 2, i - 2);
     fprintf(out, "  { NULL, NULL, 0 }\n};\nconst size_t lg_builtin_rules_count"
                  " = %d;\n",

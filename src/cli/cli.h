@@ -29,6 +29,8 @@ struct lg_cli {
     struct lg_strlist rules;     /* --rules PATH */
     struct lg_strlist disable;   /* --disable-rule ID */
     struct lg_strlist excludes;  /* --exclude GLOB */
+    struct lg_strlist baselines; /* --baseline FILE */
+    struct lg_strlist ignore_files; /* --ignore-file FILE */
     bool no_default_rules;
     bool show_secrets;
     bool binary;
@@ -77,6 +79,9 @@ extern const struct lg_opt lg_opt_help, lg_opt_rules, lg_opt_no_default_rules,
     lg_opt_follow_symlinks, lg_opt_max_file_size, lg_opt_quiet, lg_opt_color,
     lg_opt_no_inline_allow, lg_opt_validators;
 
+/* Suppression options (cli/opts.c). */
+extern const struct lg_opt lg_opt_baseline, lg_opt_ignore_file;
+
 /* Commands (cli/cmd_*.c). */
 int lg_cmd_scan(struct lg_cli *c);
 int lg_cmd_rules(struct lg_cli *c);
@@ -85,6 +90,15 @@ int lg_cmd_version(struct lg_cli *c);
 /* Load (builtin unless disabled, then --rules) and compile the ruleset;
  * prints the error and returns NULL on failure. */
 struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c);
+
+struct lg_ignore;
+/* Load --ignore-file files (which must exist), .leakguardignore of the
+ * current directory and of each root directory (if present) and --baseline
+ * reports into *ig (sealed), and put --exclude globs plus the ignore files'
+ * globs into *excludes.  Prints the error and returns negative on failure. */
+int lg_cli_suppressions(const struct lg_cli *c, const char *const *roots,
+                        size_t n_roots, struct lg_ignore *ig,
+                        struct lg_strlist *excludes);
 
 /* Parse "10M", "1G", "512K", "1000" (bytes). */
 int lg_parse_size(const char *s, uint64_t *out);

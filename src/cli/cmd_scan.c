@@ -9,7 +9,10 @@
 
 #include "cli/cli.h"
 #include "report/report.h"
+#include "scan/ignore.h"
 #include "scan/session.h"
+
+#include <sys/stat.h>
 
 struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
 {
@@ -37,6 +40,46 @@ struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
         return NULL;
     }
     return rs;
+}
+
+int lg_cli_suppressions(const struct lg_cli *c, const char *const *roots,
+                        size_t n_roots, struct lg_ignore *ig,
+                        struct lg_strlist *excludes)
+{
+    struct lg_error err;
+    int rc = LG_OK;
+
+    lg_error_clear(&err);
+    for (size_t i = 0; rc == LG_OK && i < c->ignore_files.n; i++)
+        rc = lg_ignore_load_file(ig, c->ignore_files.v[i], true, &err);
+    if (rc == LG_OK && c->ignore_files.n == 0) {
+        rc = lg_ignore_load_file(ig, ".leakguardignore", false, &err);
+        for (size_t i = 0; rc == LG_OK && i < n_roots; i++) {
+            struct stat st;
+            struct lg_buf p;
+
+            if (strcmp(roots[i], ".") == 0 || stat(roots[i], &st) != 0 ||
+                !S_ISDIR(st.st_mode))
+                continue;
+            lg_buf_init(&p, 1 << 20);
+            rc = lg_buf_printf(&p, "%s/.leakguardignore", roots[i]);
+            if (rc == LG_OK)
+                rc = lg_ignore_load_file(ig, p.data, false, &err);
+            lg_buf_release(&p);
+        }
+    }
+    for (size_t i = 0; rc == LG_OK && i < c->baselines.n; i++)
+        rc = lg_ignore_load_baseline(ig, c->baselines.v[i], &err);
+    for (size_t i = 0; rc == LG_OK && i < c->excludes.n; i++)
+        rc = lg_strlist_push(excludes, c->excludes.v[i]);
+    for (size_t i = 0; rc == LG_OK && i < ig->globs.n; i++)
+        rc = lg_strlist_push(excludes, ig->globs.v[i]);
+    if (rc < 0) {
+        lg_cli_error("%s", err.msg[0] ? err.msg : lg_strerror(rc));
+        return rc;
+    }
+    lg_ignore_seal(ig);
+    return LG_OK;
 }
 
 static void print_notice(const struct lg_notice *n, void *payload)
@@ -97,6 +140,10 @@ int lg_cmd_scan(struct lg_cli *c)
         lg_reporter_find(c->format ? c->format : "text");
     static const char *const here[] = {"."};
     struct lg_scan_config cfg = {0};
+    struct lg_ignore ig;
+    struct lg_strlist excludes = {0};
+    const char *const *roots = c->n_args ? (const char *const *)c->args : here;
+    size_t n_roots = c->n_args ? (size_t)c->n_args : 1;
     struct lg_report_env env = {0};
     struct lg_session *s = NULL;
     struct lg_ruleset *rs;
@@ -107,14 +154,23 @@ int lg_cmd_scan(struct lg_cli *c)
     int status = LG_EXIT_ERROR, rc;
 
     lg_error_clear(&err);
+    lg_ignore_init(&ig);
     rs = lg_cli_load_rules(c);
     if (!rs)
         return LG_EXIT_USAGE;
+    if (lg_cli_suppressions(c, roots, n_roots, &ig, &excludes) < 0) {
+        lg_ignore_release(&ig);
+        lg_strlist_release(&excludes);
+        lg_ruleset_free(rs);
+        return LG_EXIT_USAGE;
+    }
     if (c->output) {
         out = fopen(c->output, "w");
         if (!out) {
             lg_cli_error("cannot open '%s' for writing: %s", c->output,
                          strerror(errno));
+            lg_ignore_release(&ig);
+            lg_strlist_release(&excludes);
             lg_ruleset_free(rs);
             return LG_EXIT_USAGE;
         }
@@ -124,7 +180,8 @@ int lg_cmd_scan(struct lg_cli *c)
     cfg.follow_symlinks = c->follow_symlinks;
     cfg.allow_comments = !c->no_inline_allow;
     cfg.max_file_size = c->max_file_size;
-    cfg.excludes = c->excludes;
+    cfg.excludes = excludes;
+    cfg.ignore = &ig;
     cmdline = command_line(c);
     env.out = out;
     env.show_secrets = c->show_secrets;
@@ -135,9 +192,7 @@ int lg_cmd_scan(struct lg_cli *c)
     env.command_line = cmdline;
     rc = lg_session_new(&s, rs, &cfg, rep, &env, print_notice, c, &err);
     if (rc == LG_OK)
-        rc = c->n_args ? lg_session_run(s, (const char *const *)c->args,
-                                        (size_t)c->n_args, &err)
-                       : lg_session_run(s, here, 1, &err);
+        rc = lg_session_run(s, roots, n_roots, &err);
     if (fflush(out) != 0 || ferror(out)) {
         if (rc == LG_OK)
             rc = lg_error_set(&err, LG_EIO, "cannot write the report: %s",
@@ -157,6 +212,8 @@ int lg_cmd_scan(struct lg_cli *c)
     }
     lg_session_free(s);
     lg_ruleset_free(rs);
+    lg_ignore_release(&ig);
+    lg_strlist_release(&excludes);
     free(cmdline);
     return status;
 }

@@ -10,6 +10,7 @@ static const struct lg_opt *const scan_opts[] = {
     &lg_opt_disable_rule, &lg_opt_show_secrets, &lg_opt_exit_code,
     &lg_opt_threads, &lg_opt_exclude, &lg_opt_binary,
     &lg_opt_follow_symlinks, &lg_opt_max_file_size, &lg_opt_no_inline_allow,
+    &lg_opt_baseline, &lg_opt_ignore_file,
     &lg_opt_color, &lg_opt_quiet, &lg_opt_help, NULL};
 
 static const struct lg_opt *const rules_opts[] = {

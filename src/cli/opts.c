@@ -226,8 +226,32 @@ const struct lg_opt lg_opt_validators = {
     "validators", 0, NULL, "list the named validators rules can use",
     set_validators};
 
+static int set_baseline(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    return lg_strlist_push(&c->baselines, v) < 0
+               ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
+}
+static int set_ignore_file(struct lg_cli *c, const char *v,
+                           struct lg_error *e)
+{
+    return lg_strlist_push(&c->ignore_files, v) < 0
+               ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
+}
+
+const struct lg_opt lg_opt_baseline = {
+    "baseline", 0, "FILE",
+    "suppress findings whose fingerprint is in FILE, a previous JSON or "
+    "SARIF report (repeatable)", set_baseline};
+const struct lg_opt lg_opt_ignore_file = {
+    "ignore-file", 0, "FILE",
+    "read fingerprints and path globs to ignore from FILE (default: "
+    ".leakguardignore in the current directory and in each directory "
+    "scanned)", set_ignore_file};
+
 void lg_cli_release(struct lg_cli *c)
 {
+    lg_strlist_release(&c->baselines);
+    lg_strlist_release(&c->ignore_files);
     lg_strlist_release(&c->rules);
     lg_strlist_release(&c->disable);
     lg_strlist_release(&c->excludes);

@@ -37,6 +37,11 @@ struct lg_finding {
     char *identity;               /* validator identity (non-secret) or NULL */
     double entropy;
     struct lg_provenance git;
+    /* Further occurrences of the same secret (same fingerprint), in
+     * location order; set by the session on the findings it reports, not
+     * copied by lg_finding_copy. */
+    const struct lg_finding *locations;
+    size_t n_locations;
 };
 
 /* Deep copy; returns LG_OK or LG_ENOMEM. */

@@ -80,6 +80,24 @@ int lg_report_write_finding(struct lg_json *j, const struct lg_finding *f,
     lg_json_arr_end(j);
     if (f->git.commit)
         write_git(j, &f->git);
+    if (f->n_locations) {
+        lg_json_key(j, "locations");
+        lg_json_arr_begin(j);
+        for (size_t i = 0; i < f->n_locations; i++) {
+            const struct lg_finding *o = &f->locations[i];
+            lg_json_obj_begin(j);
+            lg_json_kstr(j, "path", o->path);
+            lg_json_kuint(j, "line", o->line);
+            lg_json_kuint(j, "column", o->column);
+            lg_json_kuint(j, "end_line", o->end_line);
+            lg_json_kuint(j, "end_column", o->end_column);
+            lg_json_kstr(j, "decoded", o->decoded);
+            if (o->git.commit)
+                write_git(j, &o->git);
+            lg_json_obj_end(j);
+        }
+        lg_json_arr_end(j);
+    }
 out:
     lg_buf_release(&snip);
     return rc;
@@ -93,6 +111,7 @@ void lg_report_write_summary(struct lg_json *j,
     lg_json_kuint(j, "objects_skipped", sum->objects_skipped);
     lg_json_kuint(j, "objects_failed", sum->objects_failed);
     lg_json_kuint(j, "findings", sum->findings);
+    lg_json_kuint(j, "suppressed", sum->suppressed);
     lg_json_kuint(j, "rules", sum->rules);
     lg_json_kdouble(j, "seconds", sum->seconds);
     lg_json_key(j, "by_reason");

@@ -49,7 +49,8 @@ struct lg_run_summary {
     uint64_t bytes_scanned;
     uint64_t objects_skipped;
     uint64_t objects_failed;
-    uint64_t findings;       /* after dedupe of identical locations */
+    uint64_t findings;       /* reported (one per secret when grouped) */
+    uint64_t suppressed;     /* dropped by a baseline or ignore file */
     uint64_t rules;          /* enabled rules */
     double seconds;
     /* skipped/failed counts by reason code */

@@ -390,6 +390,42 @@ static void write_location(struct lg_json *j, const struct lg_finding *f,
     lg_json_arr_end(j);
 }
 
+/* Further occurrences of the same secret. */
+static void write_related(struct lg_json *j, const struct lg_finding *f)
+{
+    if (!f->n_locations)
+        return;
+    lg_json_key(j, "relatedLocations");
+    lg_json_arr_begin(j);
+    for (size_t i = 0; i < f->n_locations; i++) {
+        const struct lg_finding *o = &f->locations[i];
+
+        if (!o->path)
+            continue;
+        lg_json_obj_begin(j);
+        lg_json_kuint(j, "id", i + 1);
+        lg_json_key(j, "physicalLocation");
+        lg_json_obj_begin(j);
+        artifact_location(j, o->path);
+        lg_json_key(j, "region");
+        lg_json_obj_begin(j);
+        lg_json_kuint(j, "startLine", o->line);
+        lg_json_kuint(j, "startColumn", o->column);
+        lg_json_kuint(j, "endLine", o->end_line);
+        lg_json_kuint(j, "endColumn", o->end_column + 1);
+        lg_json_obj_end(j);
+        lg_json_obj_end(j);
+        lg_json_key(j, "message");
+        lg_json_obj_begin(j);
+        lg_json_kstr(j, "text", o->git.commit ? "same secret, in a later "
+                                                "commit"
+                                              : "same secret");
+        lg_json_obj_end(j);
+        lg_json_obj_end(j);
+    }
+    lg_json_arr_end(j);
+}
+
 static void result_properties(struct lg_json *j, const struct lg_finding *f,
                               const struct lg_rule *r)
 {
@@ -446,6 +482,7 @@ static int sarif_finding(void *ctx, const struct lg_finding *f)
     lg_json_strn(j, msg.data, msg.len);
     lg_json_obj_end(j);
     write_location(j, f, show, &snip);
+    write_related(j, f);
     lg_json_key(j, "partialFingerprints");
     lg_json_obj_begin(j);
     lg_json_kstr(j, "leakguard/v1", f->fingerprint);

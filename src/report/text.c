@@ -259,6 +259,16 @@ static int text_finding(void *ctx, const struct lg_finding *f)
         field(c, "Identity:", f->identity);
     if (f->git.commit)
         git_fields(c, &f->git);
+    for (size_t i = 0; i < f->n_locations; i++) {
+        const struct lg_finding *o = &f->locations[i];
+        label(c, i == 0 ? "Also at:" : "");
+        put_str(c, o->path ? o->path : "(unknown)");
+        pf(c, ":%llu:%llu", (unsigned long long)o->line,
+           (unsigned long long)o->column);
+        if (o->git.commit)
+            pf(c, " (commit %.12s)", o->git.commit);
+        putc_(c, '\n');
+    }
     field(c, "Fingerprint:", f->fingerprint);
     putc_(c, '\n');
 out:

@@ -151,6 +151,12 @@ static int on_finding(const struct lg_finding *found, void *payload)
 
     if (w->ctx && w->ctx->accept && !w->ctx->accept(found, w->ctx->accept_arg))
         return LG_OK;
+    if (lg_ignore_has_fingerprint(s->cfg->ignore, found->fingerprint)) {
+        pthread_mutex_lock(&s->mu);
+        s->sum.suppressed++;
+        pthread_mutex_unlock(&s->mu);
+        return LG_OK;
+    }
     if (w->ctx && w->ctx->git) {
         local = *found;
         local.git = *w->ctx->git;
@@ -401,6 +407,26 @@ static int cmp_finding(const void *a, const void *b)
     return strcmp(x->rule->rule.id, y->rule->rule.id);
 }
 
+/* Grouping order: same secret together, earliest occurrence first (the
+ * oldest commit for history, else path and line). */
+static int cmp_group(const void *a, const void *b)
+{
+    const struct lg_finding *x = a, *y = b;
+    int c = strcmp(x->fingerprint, y->fingerprint);
+
+    if (c)
+        return c;
+    if (x->git.date && y->git.date && (c = strcmp(x->git.date, y->git.date)))
+        return c;
+    return cmp_finding(a, b);
+}
+
+static int cmp_finding_ptr(const void *a, const void *b)
+{
+    return cmp_finding(*(const struct lg_finding *const *)a,
+                       *(const struct lg_finding *const *)b);
+}
+
 static int cmp_notice(const void *a, const void *b)
 {
     const struct lg_notice *x = a, *y = b;
@@ -488,9 +514,29 @@ static int write_report(struct lg_session *s)
     int rc = LG_OK;
 
     if (!r->streaming) {
-        qsort(s->sink.v, s->sink.n, sizeof(*s->sink.v), cmp_finding);
-        for (size_t i = 0; i < s->sink.n && rc == LG_OK; i++)
-            rc = r->finding(s->rep_ctx, &s->sink.v[i]);
+        struct lg_finding **prim = NULL;
+        size_t np = 0;
+
+        /* One finding per secret: occurrences of one fingerprint become the
+         * first one's `locations`. */
+        qsort(s->sink.v, s->sink.n, sizeof(*s->sink.v), cmp_group);
+        prim = malloc((s->sink.n ? s->sink.n : 1) * sizeof(*prim));
+        if (!prim)
+            return LG_ENOMEM;
+        for (size_t i = 0, k; i < s->sink.n; i = k) {
+            for (k = i + 1; k < s->sink.n && strcmp(s->sink.v[k].fingerprint,
+                                                    s->sink.v[i].fingerprint) == 0;
+                 k++)
+                ;
+            s->sink.v[i].locations = k > i + 1 ? &s->sink.v[i + 1] : NULL;
+            s->sink.v[i].n_locations = k - i - 1;
+            prim[np++] = &s->sink.v[i];
+        }
+        s->sum.findings = np;
+        qsort(prim, np, sizeof(*prim), cmp_finding_ptr);
+        for (size_t i = 0; i < np && rc == LG_OK; i++)
+            rc = r->finding(s->rep_ctx, prim[i]);
+        free(prim);
         qsort(s->sink.notices, s->sink.n_notices, sizeof(*s->sink.notices),
               cmp_notice);
         for (size_t i = 0; i < s->sink.n_notices && rc == LG_OK; i++)

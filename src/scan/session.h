@@ -12,6 +12,7 @@
 
 #include "report/report.h"
 #include "scan/content.h"
+#include "scan/ignore.h"
 #include "rule/ruleset.h"
 #include "util/error.h"
 
@@ -22,6 +23,7 @@ struct lg_scan_config {
     bool allow_comments;       /* honour inline leakguard:allow */
     uint64_t max_file_size;    /* 0 = unlimited */
     struct lg_strlist excludes;/* globs (borrowed) */
+    const struct lg_ignore *ignore; /* suppressed fingerprints, or NULL */
 };
 
 typedef void (*lg_notice_cb)(const struct lg_notice *n, void *payload);

@@ -13,6 +13,7 @@
 #include "engine/scanner.h"
 #include "rule/ruleset.h"
 #include "rule/validate.h"
+#include "util/text.h"
 
 static int rules_list(const struct lg_cli *c, const struct lg_ruleset *rs)
 {
@@ -35,10 +36,17 @@ static int rules_list(const struct lg_cli *c, const struct lg_ruleset *rs)
 /* Findings of one rule on one text, as (offset, secret) pairs. */
 struct collected {
     const struct lg_crule *want;
-    char secrets[16][256];
+    char *secrets[16];   /* owned copies of the first 16 */
     uint64_t offsets[16];
     size_t n, total;
 };
+
+static void collected_release(struct collected *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->secrets[i]);
+    c->n = 0;
+}
 
 static int collect(const struct lg_finding *f, void *payload)
 {
@@ -47,8 +55,9 @@ static int collect(const struct lg_finding *f, void *payload)
     if (f->rule != col->want)
         return LG_OK;
     if (col->n < 16) {
-        snprintf(col->secrets[col->n], sizeof(col->secrets[0]), "%.*s",
-                 (int)f->secret_len, f->secret);
+        col->secrets[col->n] = lg_strndup(f->secret, f->secret_len);
+        if (!col->secrets[col->n])
+            return LG_ENOMEM;
         col->offsets[col->n] = f->offset;
         col->n++;
     }
@@ -65,6 +74,7 @@ static int run_example(struct lg_scanner *sc, const struct lg_crule *cr,
     size_t n = strlen(text);
     int rc;
 
+    collected_release(one);
     memset(one, 0, sizeof(*one));
     memset(&bytewise, 0, sizeof(bytewise));
     one->want = bytewise.want = cr;
@@ -79,12 +89,13 @@ static int run_example(struct lg_scanner *sc, const struct lg_crule *cr,
         rc = lg_scanner_feed(sc, text + i, 1);
     if (rc == LG_OK)
         rc = lg_scanner_end(sc);
-    if (rc < 0)
-        return rc;
     *chunk_mismatch = one->total != bytewise.total ||
                       memcmp(one->offsets, bytewise.offsets,
                              sizeof(one->offsets)) != 0;
-    return LG_OK;
+    for (size_t i = 0; !*chunk_mismatch && i < one->n && i < bytewise.n; i++)
+        *chunk_mismatch = strcmp(one->secrets[i], bytewise.secrets[i]) != 0;
+    collected_release(&bytewise);
+    return rc < 0 ? rc : LG_OK;
 }
 
 static void fail_at(const struct lg_example *e, const struct lg_rule *r,
@@ -96,7 +107,9 @@ static void fail_at(const struct lg_example *e, const struct lg_rule *r,
 
 static int rules_test(const struct lg_ruleset *rs)
 {
-    struct lg_scan_opts opts = {.allow_comments = true};
+    struct lg_scan_opts opts = {.allow_comments = true,
+                                .max_decode_depth = 2,
+                                .keep_overlaps = true};
     struct lg_scanner *sc = NULL;
     struct lg_error err;
     size_t passed = 0, failed = 0;
@@ -109,7 +122,7 @@ static int rules_test(const struct lg_ruleset *rs)
     for (size_t i = 0; i < rs->n; i++) {
         const struct lg_crule *cr = &rs->rules[i];
         const struct lg_rule *r = &cr->rule;
-        struct collected col;
+        struct collected col = {0};
         bool mismatch = false;
 
         if (cr->disabled)
@@ -135,7 +148,7 @@ static int rules_test(const struct lg_ruleset *rs)
                     snprintf(msg, sizeof(msg),
                              "extracted a %zu-byte secret at offset %llu, "
                              "expected the %zu-byte one given",
-                             strlen(col.secrets[0]),
+                             col.n ? strlen(col.secrets[0]) : (size_t)0,
                              (unsigned long long)col.offsets[0],
                              strlen(e->secret));
             }
@@ -145,11 +158,13 @@ static int rules_test(const struct lg_ruleset *rs)
             } else {
                 passed++;
             }
+            collected_release(&col);
         }
         for (size_t k = 0; k < r->n_negatives; k++) {
             const struct lg_example *e = &r->negatives[k];
             bool ok = run_example(sc, cr, e->text, &col, &mismatch) == LG_OK;
 
+            collected_release(&col);
             if (!ok || col.total || mismatch) {
                 fail_at(e, r, "negative example", k,
                         !ok ? "the engine failed"

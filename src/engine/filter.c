@@ -23,6 +23,10 @@ static const char *const doc_values[] = {
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "amVua2luc1VzZXJJZDpCc2JwMnlzSUFEZ0g=",
     "xoxb-not-a-real-token-this-will-not-work",
+    /* RFC 6749 examples */
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
     NULL,
 };
 
@@ -38,6 +42,7 @@ static const char *const stop_words[] = {
     "your_",   "your-",       "yourkey",  "yourtoken", "yoursecret",
     "dummy",   "redacted",    "sample",   "insert",    "replace_me",
     "replaceme", "notreal",   "not_real", "not-a-real", "xxxxx",
+    "fake",
     NULL,
 };
 
@@ -82,17 +87,20 @@ static bool is_reference(const unsigned char *s, size_t n)
     return false;
 }
 
-/* A run of 6 equal bytes (xxxxxx, 000000, ******) or of 6 ascending
- * neighbours (abcdef, 123456) does not happen in random tokens of the
- * lengths we scan (< 1e-4 even for 74 hex digits). */
+/* A run of equal bytes (xxxxxx, 000000, ******) or of ascending neighbours
+ * (abcdefgh, 12345678) does not happen in random tokens: 6 equal or 8
+ * ascending bytes in a row has odds below 1e-4 even for 74 hex digits.
+ * Long secrets (keys, certificates) legitimately hold runs (OpenSSH keys
+ * have "AAAAAAAA"), so the threshold grows with the length. */
 static bool low_variety(const unsigned char *s, size_t n)
 {
     size_t same = 1, asc = 1;
+    size_t same_max = n < 64 ? 6 : 6 + n / 16, asc_max = same_max + 2;
 
     for (size_t i = 1; i < n; i++) {
         same = s[i] == s[i - 1] ? same + 1 : 1;
         asc = isalnum(s[i]) && s[i] == s[i - 1] + 1 ? asc + 1 : 1;
-        if (same >= 6 || asc >= 6)
+        if (same >= same_max || asc >= asc_max)
             return true;
     }
     for (size_t i = 0; i < n; i++)

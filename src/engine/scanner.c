@@ -35,11 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/decode.h"
 #include "engine/filter.h"
 #include "rule/validate.h"
 #include "util/text.h"
 
 #define CTX_BACK 4096          /* bytes kept before K for context/allow */
+#define DEC_PREFIX 128         /* line text kept in front of decoded runs */
 #define MARGIN (4096 + 256)    /* bytes needed after a match end */
 #define LINE_SNIP 120          /* line_before / line_after caps */
 #define MATCH_LIMIT 2000000
@@ -54,8 +56,24 @@ struct interval {
 
 struct hit {
     uint32_t rule;
+    int32_t dec;           /* index into s->dh for a decoded finding, or -1 */
+    bool dropped;          /* overlaps a better finding */
     uint64_t start, end;   /* whole match */
     uint64_t sstart, send; /* secret */
+};
+
+/* A decoder candidate: the end of an encoded run of some kind. */
+struct dcand {
+    unsigned kind;
+    uint64_t to;
+};
+
+/* A finding inside decoded text, located at its encoded run. */
+struct dhit {
+    const struct lg_crule *rule;
+    size_t soff, slen;     /* secret bytes in s->darena */
+    const char *decoded;   /* static name */
+    char identity[96];
 };
 
 struct rstate {
@@ -91,6 +109,21 @@ struct lg_scanner {
     size_t n_hits, cap_hits;
     struct linectr lc;
 
+    /* decoding: candidates, findings of this batch, budget */
+    struct lg_scanner *sub; /* scans decoded text; NULL when off */
+    struct dcand *dc;
+    size_t n_dc, cap_dc;
+    struct dhit *dh;
+    size_t n_dh, cap_dh;
+    struct lg_buf darena;
+    unsigned char *dbuf;    /* DEC_PREFIX + decoded run */
+    uint64_t decoded_bytes;
+    uint64_t last_run[LG_DEC_KINDS]; /* end+1 of the last run, per kind */
+    size_t dc_last[LG_DEC_KINDS];    /* index of the kind's last candidate */
+    size_t dec_prefix;      /* prefix length of the run being rescanned */
+    unsigned dec_kind;
+    uint64_t dec_start, dec_end;
+
     const char *path;
     lg_finding_cb cb;
     void *payload;
@@ -118,7 +151,8 @@ static uint64_t count_newlines(const unsigned char *p, size_t n)
         memcpy(&w, p + i, 8);
         x = w ^ nl;
         t = ((x & low7) + low7) | x;
-        count += (uint64_t)__builtin_popcountll(~t & (ones << 7));
+        /* one bit per '\n' byte at bit 7 of the byte: sum them */
+        count += (((~t & (ones << 7)) >> 7) * ones) >> 56;
     }
     for (; i < n; i++)
         count += p[i] == '\n';
@@ -162,9 +196,12 @@ int lg_scanner_new(struct lg_scanner **out, const struct lg_ruleset *rs,
     if (opts)
         s->opts = *opts;
     s->L = rs->max_len ? rs->max_len : 1;
-    s->keep_back = rs->max_lookbehind + CTX_BACK;
+    s->keep_back = rs->max_lookbehind + CTX_BACK + LG_DECODE_MAX_RUN +
+                   DEC_PREFIX;
     s->cap = LG_SCAN_CHUNK + 2 * s->L + MARGIN + s->keep_back + 64;
-    s->win = malloc(s->cap);
+    /* zeroed: PCRE2's JIT may read ahead of a subject's end (harmlessly,
+     * within our buffer), which valgrind reports on uninitialised memory */
+    s->win = calloc(1, s->cap);
     s->rst = calloc(rs->n ? rs->n : 1, sizeof(*s->rst));
     if (!s->win || !s->rst)
         goto fail;
@@ -193,6 +230,20 @@ int lg_scanner_new(struct lg_scanner **out, const struct lg_ruleset *rs,
         }
     }
     s->lc.line = 1;
+    lg_buf_init(&s->darena, 64 * 1024 * 1024);
+    if (s->opts.max_decode_depth > 0) {
+        struct lg_scan_opts sub = s->opts;
+
+        sub.max_decode_depth--;
+        s->dbuf = calloc(1, DEC_PREFIX + LG_DECODE_MAX_RUN + 2);
+        if (!s->dbuf)
+            goto fail;
+        rc = lg_scanner_new(&s->sub, rs, &sub, err);
+        if (rc < 0)
+            goto fail;
+        if (!s->opts.max_decoded_bytes)
+            s->opts.max_decoded_bytes = LG_SCAN_DECODE_BUDGET;
+    }
     *out = s;
     return LG_OK;
 fail:
@@ -216,6 +267,11 @@ void lg_scanner_free(struct lg_scanner *s)
     free(s->rst);
     free(s->iv);
     free(s->hits);
+    free(s->dc);
+    free(s->dh);
+    free(s->dbuf);
+    lg_buf_release(&s->darena);
+    lg_scanner_free(s->sub);
     free(s);
 }
 
@@ -225,6 +281,13 @@ static void reset_object(struct lg_scanner *s)
     s->len = 0;
     s->n_iv = 0;
     s->n_hits = 0;
+    s->n_dc = 0;
+    s->n_dh = 0;
+    lg_buf_clear(&s->darena);
+    s->decoded_bytes = 0;
+    memset(s->last_run, 0, sizeof(s->last_run));
+    for (unsigned k = 0; k < LG_DEC_KINDS; k++)
+        s->dc_last[k] = SIZE_MAX;
     for (size_t i = 0; i < s->rs->n; i++) {
         s->rst[i].open = -1;
         s->rst[i].last_end = 0;
@@ -296,16 +359,53 @@ static int push_interval(struct lg_scanner *s, uint32_t rule, uint64_t lo,
     return LG_OK;
 }
 
+static int push_dcand(struct lg_scanner *s, unsigned kind, uint64_t to)
+{
+    if (!s->sub || s->decoded_bytes >= s->opts.max_decoded_bytes)
+        return 0;
+    /* a run is reported at each byte past its minimum length: extend the
+     * last candidate of this kind instead of adding one */
+    {
+        size_t last = s->dc_last[kind];
+        if (last < s->n_dc && s->dc[last].kind == kind &&
+            s->dc[last].to + 1 == to) {
+            s->dc[last].to = to;
+            return 0;
+        }
+    }
+    if (s->n_dc == s->cap_dc) {
+        size_t ncap = s->cap_dc ? s->cap_dc * 2 : 64;
+        struct dcand *v = realloc(s->dc, ncap * sizeof(*v));
+        if (!v) {
+            set_status(s, LG_ENOMEM, "out of memory");
+            return 1;
+        }
+        s->dc = v;
+        s->cap_dc = ncap;
+    }
+    s->dc[s->n_dc].kind = kind;
+    s->dc[s->n_dc].to = to;
+    s->dc_last[kind] = s->n_dc;
+    s->n_dc++;
+    return 0;
+}
+
 static int on_candidate(unsigned int id, unsigned long long from,
                         unsigned long long to, unsigned int flags, void *ctx)
 {
     struct lg_scanner *s = ctx;
-    const struct lg_crule *c = &s->rs->rules[id];
-    struct rstate *st = &s->rst[id];
-    uint64_t L = c->rule.max_len, lo = to > L ? to - L : 0;
+    const struct lg_crule *c;
+    struct rstate *st;
+    uint64_t L, lo;
 
     (void)from;
     (void)flags;
+    if (id >= s->rs->n)
+        return push_dcand(s, id - (unsigned)s->rs->n, to);
+    c = &s->rs->rules[id];
+    st = &s->rst[id];
+    L = c->rule.max_len;
+    lo = to > L ? to - L : 0;
     s->counts.candidates++;
     if (st->open >= 0) {
         struct interval *v = &s->iv[st->open];
@@ -340,6 +440,10 @@ static int push_hit(struct lg_scanner *s, const struct hit *h)
     s->hits[s->n_hits++] = *h;
     return LG_OK;
 }
+
+static bool keep_hit(struct lg_scanner *s, const struct hit *h);
+static void line_span(const struct lg_scanner *s, uint64_t start, uint64_t end,
+                      unsigned lines, uint64_t *from, uint64_t *to);
 
 /* Search interval v for matches starting below `limit_k` (the commit
  * point, or UINT64_MAX at end of object).  Returns true when the interval
@@ -377,6 +481,8 @@ static bool confirm_interval(struct lg_scanner *s, struct interval *v,
             break;
         }
         h.rule = v->rule;
+        h.dec = -1;
+        h.dropped = false;
         h.start = s->base + ov[0];
         h.end = s->base + ov[1];
         if (h.start >= limit) {
@@ -392,12 +498,12 @@ static bool confirm_interval(struct lg_scanner *s, struct interval *v,
             h.send = h.end;
         }
         s->counts.matches++;
-        if (push_hit(s, &h) < 0) {
+        s->rst[v->rule].last_end = h.end;
+        v->resume = h.end > h.start ? h.end : h.start + 1;
+        if (keep_hit(s, &h) && push_hit(s, &h) < 0) {
             set_status(s, LG_ENOMEM, "out of memory");
             return true;
         }
-        s->rst[v->rule].last_end = h.end;
-        v->resume = h.end > h.start ? h.end : h.start + 1;
     }
     return (!v->open || eof) && v->resume > v->c_last;
 }
@@ -428,6 +534,128 @@ static void confirm(struct lg_scanner *s, uint64_t limit_k, bool eof)
             s->iv[w++] = v;
     }
     s->n_iv = w;
+}
+
+/* ------------------------------------------------------------------ */
+/* Decoding                                                             */
+
+/* A finding of the sub-scanner in decoded text: keep it if its secret lies
+ * in the decoded part (the prefix is the encoded run's own line, scanned
+ * already), located at the encoded run. */
+static int on_decoded(const struct lg_finding *f, void *payload)
+{
+    struct lg_scanner *s = payload;
+    struct dhit *d;
+    struct hit h;
+
+    if (f->offset < s->dec_prefix)
+        return LG_OK;
+    if (s->opts.allow_comments) {
+        uint64_t from, to;
+        line_span(s, s->dec_start, s->dec_end, 0, &from, &to);
+        if (memmem(s->win + (from - s->base), (size_t)(to - from),
+                   "leakguard:allow", 15)) {
+            s->counts.filtered++;
+            return LG_OK;
+        }
+    }
+    if (s->n_dh == s->cap_dh) {
+        size_t ncap = s->cap_dh ? s->cap_dh * 2 : 16;
+        struct dhit *v = realloc(s->dh, ncap * sizeof(*v));
+        if (!v)
+            return LG_ENOMEM;
+        s->dh = v;
+        s->cap_dh = ncap;
+    }
+    d = &s->dh[s->n_dh];
+    d->rule = f->rule;
+    d->soff = s->darena.len;
+    d->slen = f->secret_len;
+    if (lg_buf_append(&s->darena, f->secret, f->secret_len) < 0)
+        return LG_ENOMEM;
+    d->decoded = lg_decode_chain(s->dec_kind, f->decoded);
+    snprintf(d->identity, sizeof(d->identity), "%s",
+             f->identity ? f->identity : "");
+    h.rule = (uint32_t)(f->rule - s->rs->rules);
+    h.dec = (int32_t)s->n_dh;
+    h.dropped = false;
+    h.start = h.sstart = s->dec_start;
+    h.end = h.send = s->dec_end;
+    s->n_dh++;
+    return push_hit(s, &h);
+}
+
+/* Decode one run and rescan it with the sub-scanner. */
+static void decode_run(struct lg_scanner *s, unsigned kind, uint64_t start,
+                       uint64_t end)
+{
+    const unsigned char *run = s->win + (start - s->base);
+    uint64_t ls = start, lo = start > DEC_PREFIX ? start - DEC_PREFIX : 0;
+    size_t n, pre;
+    int rc;
+
+    if (lo < s->base)
+        lo = s->base;
+    while (ls > lo && s->win[ls - 1 - s->base] != '\n')
+        ls--;
+    pre = (size_t)(start - ls);
+    memcpy(s->dbuf, s->win + (ls - s->base), pre);
+    n = lg_decode_run(kind, run, (size_t)(end - start), s->dbuf + pre);
+    if (!n)
+        return;
+    if (s->decoded_bytes + n > s->opts.max_decoded_bytes) {
+        char msg[160];
+        snprintf(msg, sizeof(msg),
+                 "decoding budget of %llu bytes spent; later encoded text "
+                 "was not decoded",
+                 (unsigned long long)s->opts.max_decoded_bytes);
+        set_status(s, LG_ELIMIT, msg);
+        s->decoded_bytes = s->opts.max_decoded_bytes;
+        return;
+    }
+    s->decoded_bytes += n;
+    s->dbuf[pre + n] = '\n';
+    s->dec_prefix = pre;
+    s->dec_kind = kind;
+    s->dec_start = start;
+    s->dec_end = end;
+    lg_scanner_begin(s->sub, s->path, on_decoded, s);
+    rc = lg_scanner_feed(s->sub, s->dbuf, pre + n + 1);
+    if (rc == LG_OK)
+        rc = lg_scanner_end(s->sub);
+    else
+        lg_scanner_abort(s->sub);
+    if (rc < 0 && rc != LG_ELIMIT)
+        set_status(s, rc, "decoding failed");
+}
+
+/* Handle decoder candidates whose run ends below `limit` (the line after
+ * the run is then in the window). */
+static void process_decodes(struct lg_scanner *s, uint64_t limit)
+{
+    uint64_t wend = s->base + s->len;
+    size_t i;
+
+    for (i = 0; i < s->n_dc && s->dc[i].to < limit; i++) {
+        size_t st, en;
+        unsigned k = s->dc[i].kind;
+        uint64_t to = s->dc[i].to;
+
+        if (s->decoded_bytes >= s->opts.max_decoded_bytes)
+            continue;
+        if (!lg_decode_find_run(k, s->win, 0, (size_t)(wend - s->base),
+                                (size_t)(to - s->base), s->base == 0, &st,
+                                &en))
+            continue;
+        if (s->base + en <= s->last_run[k])
+            continue; /* the same run, seen through another candidate */
+        s->last_run[k] = s->base + en;
+        decode_run(s, k, s->base + st, s->base + en);
+    }
+    memmove(s->dc, s->dc + i, (s->n_dc - i) * sizeof(*s->dc));
+    s->n_dc -= i;
+    for (unsigned k = 0; k < LG_DEC_KINDS; k++)
+        s->dc_last[k] = s->dc_last[k] >= i ? s->dc_last[k] - i : SIZE_MAX;
 }
 
 /* ------------------------------------------------------------------ */
@@ -519,6 +747,26 @@ static bool filtered(struct lg_scanner *s, const struct hit *h,
     return false;
 }
 
+/* Filters run when a hit is confirmed (its context is in the window then),
+ * so that overlap resolution only weighs findings that will be reported. */
+static bool keep_hit(struct lg_scanner *s, const struct hit *h)
+{
+    const struct lg_crule *c = &s->rs->rules[h->rule];
+    const unsigned char *sec = s->win + (h->sstart - s->base);
+    size_t slen = (size_t)(h->send - h->sstart);
+    struct lg_validated val;
+
+    if (slen > LG_RULE_MAX_LEN_LIMIT) {
+        set_status(s, LG_ELIMIT, "a secret longer than 64 KiB was skipped");
+        return false;
+    }
+    if (filtered(s, h, c, sec, slen, &val)) {
+        s->counts.filtered++;
+        return false;
+    }
+    return true;
+}
+
 static void copy_snip(char *dst, const unsigned char *src, size_t n)
 {
     memcpy(dst, src, n);
@@ -529,8 +777,11 @@ static int report_hit(struct lg_scanner *s, const struct hit *h,
                       struct linectr *cur)
 {
     const struct lg_crule *c = &s->rs->rules[h->rule];
-    const unsigned char *sec = s->win + (h->sstart - s->base);
-    size_t slen = (size_t)(h->send - h->sstart);
+    const struct dhit *d = h->dec >= 0 ? &s->dh[h->dec] : NULL;
+    const unsigned char *sec =
+        d ? (const unsigned char *)s->darena.data + d->soff
+          : s->win + (h->sstart - s->base);
+    size_t slen = d ? d->slen : (size_t)(h->send - h->sstart);
     struct lg_validated val = {{0}};
     struct lg_finding f;
     struct linectr end;
@@ -538,14 +789,10 @@ static int report_hit(struct lg_scanner *s, const struct hit *h,
     uint64_t from, to;
     size_t nb, na;
 
-    if (slen > LG_RULE_MAX_LEN_LIMIT) {
-        set_status(s, LG_ELIMIT, "a secret longer than 64 KiB was skipped");
-        return LG_OK;
-    }
-    if (filtered(s, h, c, sec, slen, &val)) {
-        s->counts.filtered++;
-        return LG_OK;
-    }
+    if (d)
+        snprintf(val.identity, sizeof(val.identity), "%s", d->identity);
+    else if (c->validator)
+        c->validator->check(sec, slen, &val); /* passed in keep_hit */
     memset(&f, 0, sizeof(f));
     f.rule = c;
     f.path = (char *)s->path;
@@ -567,29 +814,97 @@ static int report_hit(struct lg_scanner *s, const struct hit *h,
     line_span(s, h->sstart, h->send, 0, &from, &to);
     nb = (size_t)(h->sstart - from);
     nb = nb > LINE_SNIP ? LINE_SNIP : nb;
-    copy_snip(before, sec - nb, nb);
+    copy_snip(before, s->win + (h->sstart - s->base) - nb, nb);
     na = (size_t)(to > h->send ? to - h->send : 0);
     na = na > LINE_SNIP ? LINE_SNIP : na;
     copy_snip(after, s->win + (h->send - s->base), na);
     f.line_before = before;
     f.line_after = after;
+    f.decoded = d ? d->decoded : NULL;
     f.identity = val.identity[0] ? val.identity : NULL;
     f.entropy = lg_entropy(sec, slen);
     s->counts.findings++;
     return s->cb ? s->cb(&f, s->payload) : LG_OK;
 }
 
-/* Report the hits of one batch in offset order.  Line numbers come from a
- * cursor that starts at the persistent counter, which never passes a
- * position a later batch may still report from. */
-static void report_hits(struct lg_scanner *s)
+static bool is_generic(const struct lg_rule *r)
+{
+    for (size_t i = 0; i < r->tags.n; i++)
+        if (strcmp(r->tags.v[i], "generic") == 0)
+            return true;
+    return false;
+}
+
+/* Of two findings whose secrets overlap, which one to keep: a specific
+ * rule over a generic one, then higher confidence, then higher severity,
+ * then the decoded form of a run over the run itself, then the longer
+ * secret, then the earlier rule.  A strict order, so the outcome does not
+ * depend on the order hits are met in. */
+static bool better(const struct lg_scanner *s, const struct hit *a,
+                   const struct hit *b)
+{
+    const struct lg_rule *ra = &s->rs->rules[a->rule].rule;
+    const struct lg_rule *rb = &s->rs->rules[b->rule].rule;
+    bool ga = is_generic(ra), gb = is_generic(rb);
+
+    if (ga != gb)
+        return gb;
+    if (ra->confidence != rb->confidence)
+        return ra->confidence > rb->confidence;
+    if (ra->severity != rb->severity)
+        return ra->severity > rb->severity;
+    if ((a->dec >= 0) != (b->dec >= 0))
+        return a->dec >= 0;
+    if (a->send - a->sstart != b->send - b->sstart)
+        return a->send - a->sstart > b->send - b->sstart;
+    if (a->rule != b->rule)
+        return a->rule < b->rule;
+    return a->sstart < b->sstart;
+}
+
+/* One finding per stretch of text: drop every hit that overlaps a better
+ * one.  Hits are sorted by secret start. */
+static void resolve_overlaps(struct lg_scanner *s)
+{
+    for (size_t i = 0; i < s->n_hits; i++) {
+        for (size_t k = i + 1; k < s->n_hits; k++) {
+            struct hit *a = &s->hits[i], *b = &s->hits[k];
+
+            if (b->sstart >= a->send)
+                break;
+            if (a->rule == b->rule && a->dec < 0 && b->dec < 0)
+                continue; /* a rule's own matches never overlap */
+            if (better(s, a, b))
+                b->dropped = true;
+            else
+                a->dropped = true;
+        }
+    }
+}
+
+/* Report, in offset order, the hits that start below `limit`; later ones
+ * wait for the next batch, because a hit that overlaps them may still be
+ * found.  Line numbers come from a cursor that starts at the persistent
+ * counter, which never passes a position a later batch may report from. */
+static void report_hits(struct lg_scanner *s, uint64_t limit)
 {
     struct linectr cur = s->lc;
+    size_t i, w = 0;
 
     if (s->n_hits > 1)
         qsort(s->hits, s->n_hits, sizeof(*s->hits), cmp_hit);
-    for (size_t i = 0; i < s->n_hits; i++) {
-        int rc = report_hit(s, &s->hits[i], &cur);
+    if (!s->opts.keep_overlaps)
+        resolve_overlaps(s);
+    for (i = 0; i < s->n_hits; i++) {
+        int rc;
+
+        if (s->hits[i].start >= limit) {
+            s->hits[w++] = s->hits[i];
+            continue;
+        }
+        if (s->hits[i].dropped)
+            continue;
+        rc = report_hit(s, &s->hits[i], &cur);
         if (rc == LG_ESTOP) {
             set_status(s, LG_ESTOP, NULL);
             break;
@@ -599,7 +914,11 @@ static void report_hits(struct lg_scanner *s)
             break;
         }
     }
-    s->n_hits = 0;
+    s->n_hits = w;
+    if (w == 0) { /* held hits may point into the decoded arena */
+        s->n_dh = 0;
+        lg_buf_clear(&s->darena);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -616,8 +935,12 @@ static void advance(struct lg_scanner *s)
         return;
     k = end - s->L - MARGIN;
     confirm(s, k, false);
-    report_hits(s);
-    keep = k;
+    process_decodes(s, k);
+    report_hits(s, k > s->L ? k - s->L : 0);
+    keep = k > s->L ? k - s->L : 0;
+    for (size_t i = 0; i < s->n_hits; i++)
+        if (s->hits[i].start < keep)
+            keep = s->hits[i].start;
     for (size_t i = 0; i < s->n_iv; i++)
         if (s->iv[i].resume < keep)
             keep = s->iv[i].resume;
@@ -700,7 +1023,8 @@ int lg_scanner_end(struct lg_scanner *s)
         for (size_t i = 0; i < s->n_iv; i++)
             s->iv[i].open = false;
         confirm(s, UINT64_MAX, true);
-        report_hits(s);
+        process_decodes(s, UINT64_MAX);
+        report_hits(s, UINT64_MAX);
     }
     rc = s->status;
     reset_object(s);

@@ -31,7 +31,13 @@ struct lg_scan_counts {
 
 struct lg_scan_opts {
     bool allow_comments;   /* honour inline `leakguard:allow` (default on) */
+    unsigned max_decode_depth; /* nested decodes of encoded runs; 0 = off */
+    uint64_t max_decoded_bytes; /* per object; 0 = LG_SCAN_DECODE_BUDGET */
+    bool keep_overlaps;    /* report overlapping findings of different rules
+                              (rules test: each rule judged on its own) */
 };
+
+#define LG_SCAN_DECODE_BUDGET (64u * 1024 * 1024)
 
 /* Return LG_OK to go on, LG_ESTOP to stop scanning this object, negative
  * to fail. */

@@ -23,8 +23,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rule/dbcache.h"
 #include "rule/validate.h"
 #include "util/buf.h"
+
+/* Plain class repeats: Vectorscan runs these at GB/s, while anything
+ * around the repeat (a terminator, an anchor) costs it 3-10x.  They report
+ * at every byte past the minimum length of a run; the scanner coalesces
+ * consecutive reports into one run. */
+const char *const lg_decode_hs_expr[LG_DEC_KINDS] = {
+    "[A-Za-z0-9+/]{32}", /* Base64 (standard alphabet), 24+ bytes */
+    "[0-9A-Fa-f]{32}",   /* hex, 16+ bytes */
+    "%[0-9A-Fa-f]{2}",   /* one percent-escape */
+};
 
 int lg_ruleset_new(struct lg_ruleset **out)
 {
@@ -59,6 +70,7 @@ void lg_ruleset_free(struct lg_ruleset *rs)
     free(rs->rules);
     lg_rule_list_release(&rs->parsed);
     lg_strlist_release(&rs->disabled_ids);
+    free(rs->cache_dir);
     hs_free_database(rs->hs_db);
     free(rs);
 }
@@ -78,6 +90,32 @@ int lg_ruleset_add_text(struct lg_ruleset *rs, const char *name,
                         const char *text, size_t len, struct lg_error *err)
 {
     return lg_rules_parse(&rs->parsed, name, text, len, err);
+}
+
+int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir)
+{
+    char *d = dir ? strdup(dir) : NULL;
+
+    if (dir && !d)
+        return LG_ENOMEM;
+    free(rs->cache_dir);
+    rs->cache_dir = d;
+    return LG_OK;
+}
+
+char *lg_ruleset_default_cache_dir(void)
+{
+    const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    struct lg_buf b;
+
+    lg_buf_init(&b, 8192);
+    if (x && x[0] == '/')
+        lg_buf_printf(&b, "%s/leakguard", x);
+    else if (h && h[0] == '/')
+        lg_buf_printf(&b, "%s/.cache/leakguard", h);
+    else
+        return NULL;
+    return lg_buf_detach(&b);
 }
 
 int lg_ruleset_disable(struct lg_ruleset *rs, const char *id)
@@ -296,22 +334,48 @@ static int build_database(struct lg_ruleset *rs, struct lg_error *err)
     struct hs_exprs x = {0};
     hs_compile_error_t *ce = NULL;
     hs_database_t *db = NULL;
+    uint64_t key = 0;
     int rc = LG_OK;
 
     for (size_t i = 0; i < rs->n && rc == LG_OK; i++)
         if (!rs->rules[i].disabled)
             rc = add_prefilter(&x, &rs->rules[i], (unsigned)i);
+    /* The decoders' run detectors share the pass; their ids follow the
+     * rules' (see engine/decode.h). */
+    for (unsigned k = 0; k < LG_DEC_KINDS && rc == LG_OK && x.n; k++) {
+        char *e = strdup(lg_decode_hs_expr[k]);
+        if (!e) {
+            rc = LG_ENOMEM;
+            break;
+        }
+        rc = exprs_push(&x, e, 0, (unsigned)rs->n + k);
+        if (rc < 0)
+            free(e);
+    }
     if (rc < 0)
         goto out;
     if (x.n == 0) {
         rs->hs_db = NULL; /* no rules: nothing to find */
         goto out;
     }
+    if (rs->cache_dir) {
+        key = lg_dbcache_key((const char *const *)x.expr, x.flags, x.ids, x.n,
+                             HS_MODE_STREAM);
+        db = lg_dbcache_load(rs->cache_dir, key);
+        if (db) {
+            rs->hs_db = db;
+            rs->cache_hit = true;
+            goto out;
+        }
+    }
     if (hs_compile_multi((const char *const *)x.expr, x.flags, x.ids,
                          (unsigned)x.n, HS_MODE_STREAM, NULL, &db,
                          &ce) != HS_SUCCESS) {
         if (ce && ce->expression >= 0 && (size_t)ce->expression < x.n) {
-            const struct lg_crule *c = &rs->rules[x.ids[ce->expression]];
+            const struct lg_crule *c =
+                &rs->rules[x.ids[ce->expression] < rs->n
+                               ? x.ids[ce->expression]
+                               : 0];
             rc = rule_error(err, &c->rule, LG_ESYNTAX,
                             "vectorscan cannot prefilter the pattern "
                             "(give the rule keywords)",
@@ -325,6 +389,8 @@ static int build_database(struct lg_ruleset *rs, struct lg_error *err)
         goto out;
     }
     rs->hs_db = db;
+    if (rs->cache_dir)
+        lg_dbcache_store(rs->cache_dir, key, db);
 out:
     exprs_release(&x);
     return rc;

@@ -18,6 +18,13 @@
 
 struct lg_validator; /* rule/validate.h */
 
+/* The engine's decoders find encoded runs in the same Vectorscan pass as
+ * the rules: expression k of lg_decode_hs_expr matches once at the end of
+ * each run of kind k, with id (number of rules + k).  See
+ * engine/decode.h. */
+enum lg_decode_kind { LG_DEC_BASE64, LG_DEC_HEX, LG_DEC_PERCENT, LG_DEC_KINDS };
+extern const char *const lg_decode_hs_expr[LG_DEC_KINDS];
+
 /* One rule plus its compiled matchers. */
 struct lg_crule {
     struct lg_rule rule;       /* owned */
@@ -39,6 +46,8 @@ struct lg_ruleset {
     size_t max_lookbehind;      /* max PCRE2 look-behind over rules */
     size_t n_enabled;           /* rules not disabled */
     struct lg_strlist disabled_ids; /* from lg_ruleset_disable */
+    char *cache_dir;            /* Vectorscan database cache, NULL = off */
+    bool cache_hit;             /* the database came from the cache */
     bool compiled;
 };
 
@@ -54,6 +63,17 @@ int lg_ruleset_add_text(struct lg_ruleset *rs, const char *name,
                         const char *text, size_t len, struct lg_error *err);
 /* Disable a rule by id (before compile); unknown ids are ignored. */
 int lg_ruleset_disable(struct lg_ruleset *rs, const char *id);
+
+/* Cache the compiled Vectorscan database in `dir` (created 0700 when
+ * missing; NULL turns caching off, the default).  The file is named by an
+ * XXH3 hash of everything the database depends on — every expression, its
+ * flags and id, the Vectorscan version and the platform — so a changed rule
+ * or library never reuses a stale database; a file that fails its checksum
+ * or does not deserialize is ignored and rewritten. */
+int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir);
+/* $XDG_CACHE_HOME/leakguard, else $HOME/.cache/leakguard; NULL if neither
+ * is set.  Caller frees. */
+char *lg_ruleset_default_cache_dir(void);
 
 /* Compile every rule.  Errors name the rule and its file:line:col. */
 int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err);

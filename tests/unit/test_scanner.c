@@ -57,6 +57,7 @@ struct rec {
     char rule[16];
     uint64_t offset, line, column, end_line, end_column;
     char secret[64];
+    char decoded[32];
 };
 
 struct recs {
@@ -79,12 +80,15 @@ static int collect(const struct lg_finding *f, void *payload)
     x->end_column = f->end_column;
     snprintf(x->secret, sizeof(x->secret), "%.*s", (int)f->secret_len,
              f->secret);
+    snprintf(x->decoded, sizeof(x->decoded), "%s",
+             f->decoded ? f->decoded : "");
     return LG_OK;
 }
 
 struct fix {
     struct lg_ruleset *rs;
     struct lg_scanner *sc;
+    struct lg_scanner *dec; /* with decoding, depth 2 */
 };
 
 static int setup(void **state)
@@ -101,6 +105,8 @@ static int setup(void **state)
         fail();
     }
     assert_int_equal(lg_scanner_new(&f->sc, f->rs, &o, &err), LG_OK);
+    o.max_decode_depth = 2;
+    assert_int_equal(lg_scanner_new(&f->dec, f->rs, &o, &err), LG_OK);
     *state = f;
     return 0;
 }
@@ -109,6 +115,7 @@ static int teardown(void **state)
 {
     struct fix *f = *state;
     lg_scanner_free(f->sc);
+    lg_scanner_free(f->dec);
     lg_ruleset_free(f->rs);
     free(f);
     return 0;
@@ -336,6 +343,71 @@ static void test_empty_and_reuse(void **state)
     assert_int_equal(r.v[0].offset, 5);
 }
 
+
+struct dec_case {
+    const char *text, *rule, *secret, *decoded;
+    uint64_t line, column;
+};
+
+static void test_decoders(void **state)
+{
+    struct fix *f = *state;
+    static struct recs r;
+    static const struct dec_case c[] = {
+        /* the key on the run's line gives the decoded value its context */
+        {"x\n  password: SGFyYm9yIzQ0MDdjb3BwZXJ3N0w=\n", "pw", "Harbor#4407copperw7L", "base64", 2, 13},
+        {"v=746f6b656e20746b5f7a5a397959387858377757367656357555347454;\n", "tok", "tk_zZ9yY8xX7wW6vV5uU4tT", "hex", 1, 3},
+        {"u=https://h/?password%3DOrbit%215919sunset9vd&x=1\n", "pw",
+         "Orbit!5919sunset9vd", "percent", 1, 1},
+        {"deep: ZEd0ZllVSXpaRVUxWmtjM2FFbzVhMHd4YlU0emNGRWdZVzVrSUcxdmNtVWdkR1Y0ZEE9PQ==\n", "tok", "tk_aB3dE5fG7hJ9kL1mN3pQ", "base64+base64", 1, 7},
+    };
+
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        const char *text = c[i].text;
+
+        scan_all(f->dec, text, strlen(text), &r);
+        if (r.n != 1)
+            fail_msg("case %zu: %zu findings", i, r.n);
+        assert_string_equal(r.v[0].rule, c[i].rule);
+        assert_string_equal(r.v[0].secret, c[i].secret);
+        assert_string_equal(r.v[0].decoded, c[i].decoded);
+        assert_int_equal(r.v[0].line, c[i].line);
+        assert_int_equal(r.v[0].column, c[i].column);
+        /* without decoding, the decoded secret is not found */
+        scan_all(f->sc, text, strlen(text), &r);
+        for (size_t k = 0; k < r.n; k++)
+            assert_string_not_equal(r.v[k].secret, c[i].secret);
+    }
+}
+
+/* Decoded findings do not depend on chunking either. */
+static void test_decoders_split(void **state)
+{
+    struct fix *f = *state;
+    static struct recs ref, got;
+    static const char t[] =
+        "a: 1\n  password: SGFyYm9yIzQ0MDdjb3BwZXJ3N0w=\nb=746f6b656e20746b5f7a5a397959387858377757367656357555347454;\ndeep: ZEd0ZllVSXpaRVUxWmtjM2FFbzVhMHd4YlU0emNGRWdZVzVrSUcxdmNtVWdkR1Y0ZEE9PQ==\n";
+
+    scan_all(f->dec, t, sizeof(t) - 1, &ref);
+    assert_int_equal(ref.n, 3);
+    for (size_t i = 0; i <= sizeof(t) - 1; i++) {
+        size_t cut = i;
+        scan_cuts(f->dec, t, sizeof(t) - 1, &cut, 1, &got);
+        assert_same(&ref, &got);
+    }
+}
+
+static void test_decoder_rejects_binary(void **state)
+{
+    struct fix *f = *state;
+    static struct recs r;
+    /* random bytes, base64-encoded: decodes, but not to text */
+    static const char t[] = "blob: q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k=\n";
+
+    scan_all(f->dec, t, sizeof(t) - 1, &r);
+    assert_int_equal(r.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +417,9 @@ int main(void)
         cmocka_unit_test(test_lines_across_windows),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_empty_and_reuse),
+        cmocka_unit_test(test_decoders),
+        cmocka_unit_test(test_decoders_split),
+        cmocka_unit_test(test_decoder_rejects_binary),
     };
     return cmocka_run_group_tests_name("scanner", tests, setup, teardown);
 }

@@ -1,0 +1,139 @@
+#include "engine/decode.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "util/base64.h"
+
+static const char *const names[LG_DEC_KINDS] = {"base64", "hex", "percent"};
+
+const char *lg_decode_name(enum lg_decode_kind k)
+{
+    return (unsigned)k < LG_DEC_KINDS ? names[k] : "unknown";
+}
+
+const char *lg_decode_chain(enum lg_decode_kind outer, const char *inner)
+{
+    static const char *const chain[LG_DEC_KINDS][LG_DEC_KINDS] = {
+        {"base64+base64", "base64+hex", "base64+percent"},
+        {"hex+base64", "hex+hex", "hex+percent"},
+        {"percent+base64", "percent+hex", "percent+percent"},
+    };
+
+    if (!inner)
+        return lg_decode_name(outer);
+    for (int i = 0; i < LG_DEC_KINDS; i++)
+        if (strncmp(inner, names[i], strlen(names[i])) == 0)
+            return chain[outer][i];
+    return lg_decode_name(outer);
+}
+
+static bool in_alphabet(enum lg_decode_kind k, unsigned char c)
+{
+    switch (k) {
+    case LG_DEC_BASE64:
+        return isalnum(c) || c == '+' || c == '/' || c == '=';
+    case LG_DEC_HEX:
+        return isxdigit(c);
+    case LG_DEC_PERCENT:
+        /* the characters of a URL or form value, escapes included */
+        return isalnum(c) || strchr("%-._~:/?#[]@!$&()*+,;=", c) != NULL;
+    default:
+        return false;
+    }
+}
+
+bool lg_decode_find_run(enum lg_decode_kind k, const unsigned char *buf,
+                        size_t lo, size_t hi, size_t to, bool lo_is_start,
+                        size_t *start, size_t *end)
+{
+    size_t e = to, s;
+
+    /* the match may include the terminating character */
+    while (e > lo && !in_alphabet(k, buf[e - 1]))
+        e--;
+    if (k == LG_DEC_PERCENT) { /* the token may go on past the escape */
+        while (e < hi && in_alphabet(k, buf[e])) {
+            e++;
+            if (e - to > LG_DECODE_MAX_PCT)
+                return false;
+        }
+    }
+    s = e;
+    while (s > lo && in_alphabet(k, buf[s - 1])) {
+        s--;
+        if (e - s > (k == LG_DEC_PERCENT ? LG_DECODE_MAX_PCT
+                                          : LG_DECODE_MAX_RUN))
+            return false;
+    }
+    if (s == lo && !lo_is_start)
+        return false;
+    *start = s;
+    *end = e;
+    return e > s;
+}
+
+/* Mostly printable text: no NUL, >= 90% printable ASCII or UTF-8 bytes. */
+static bool looks_like_text(const unsigned char *p, size_t n)
+{
+    size_t bad = 0;
+
+    if (n < LG_DECODE_MIN_TEXT)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == 0)
+            return false;
+        if (!(c >= 0x20 && c < 0x7f) && c != '\n' && c != '\r' && c != '\t' &&
+            c < 0x80)
+            bad++;
+    }
+    return bad * 10 <= n;
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (unsigned char)tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+size_t lg_decode_run(enum lg_decode_kind k, const unsigned char *in, size_t n,
+                     unsigned char *out)
+{
+    size_t o = 0;
+
+    switch (k) {
+    case LG_DEC_BASE64:
+        if (lg_base64_decode((const char *)in, n, out, n, &o, false) != 0)
+            return 0;
+        break;
+    case LG_DEC_HEX:
+        if (n % 2)
+            return 0;
+        for (size_t i = 0; i < n; i += 2)
+            out[o++] = (unsigned char)(hexval(in[i]) << 4 | hexval(in[i + 1]));
+        break;
+    case LG_DEC_PERCENT: {
+        size_t escapes = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (in[i] == '%' && i + 2 < n && hexval(in[i + 1]) >= 0 &&
+                hexval(in[i + 2]) >= 0) {
+                out[o++] = (unsigned char)(hexval(in[i + 1]) << 4 |
+                                           hexval(in[i + 2]));
+                i += 2;
+                escapes++;
+            } else {
+                out[o++] = in[i];
+            }
+        }
+        if (!escapes)
+            return 0;
+        break;
+    }
+    default:
+        return 0;
+    }
+    return looks_like_text(out, o) ? o : 0;
+}

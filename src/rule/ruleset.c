@@ -32,7 +32,7 @@
  * at every byte past the minimum length of a run; the scanner coalesces
  * consecutive reports into one run. */
 const char *const lg_decode_hs_expr[LG_DEC_KINDS] = {
-    "[A-Za-z0-9+/]{32}", /* Base64 (standard alphabet), 24+ bytes */
+    "[A-Za-z0-9+/]{20}", /* Base64 (standard alphabet), 15+ bytes */
     "[0-9A-Fa-f]{32}",   /* hex, 16+ bytes */
     "%[0-9A-Fa-f]{2}",   /* one percent-escape */
 };

@@ -1,0 +1,82 @@
+/* Internals shared by the git source files (git.c: repository, blob jobs,
+ * history walk; git_diff.c: ranges, staged, pre-push).  Not an API. */
+#ifndef LG_SOURCE_GIT_PRIV_H
+#define LG_SOURCE_GIT_PRIV_H
+
+#include <git2.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/finding.h"
+#include "report/report.h"
+#include "source/git.h"
+#include "source/oidset.h"
+
+/* Parents whose versions of a file a merge's added lines are computed
+ * against; an octopus merge's further parents are ignored (more findings,
+ * never fewer). */
+#define LG_GIT_MAX_PARENTS 8
+
+#define LG_GIT_REASON_SUBMODULE "submodule"
+
+struct lg_git_prov;   /* a commit's provenance, shared by its blobs */
+struct lg_git_handle; /* a worker's repository handle */
+struct lg_git_batch;  /* blobs queued, not yet pushed as a job */
+
+struct lg_git_drv {
+    struct lg_session *s;        /* borrowed */
+    const struct lg_git_opts *o; /* borrowed */
+    git_repository *repo;        /* the walker's own handle */
+    git_odb *odb;                /* ... and its object database */
+    char *gitdir;                /* where workers open theirs */
+    uint64_t max_blob;
+    bool serial;                /* libgit2 without thread support */
+    struct lg_oidset seen;      /* trees and blobs met (history) */
+    struct lg_oidset noticed;   /* hashed paths of submodules noticed */
+    struct lg_git_batch *batch; /* the walker's batch being filled */
+
+    pthread_mutex_t mu;         /* guards what follows */
+    pthread_cond_t idle;        /* outstanding dropped to 0 */
+    size_t outstanding;         /* queued jobs not yet freed */
+    struct lg_git_handle *pool; /* idle worker handles */
+    size_t n_pool, cap_pool;
+    pthread_mutex_t serial_mu; /* taken around reads when serial */
+};
+
+/* "what: libgit2's message" into err; returns code. */
+int lg_git_fail(struct lg_error *err, int code, const char *what);
+/* A notice "<what> <id>: <libgit2's last error>". */
+void lg_git_notice(struct lg_git_drv *d, enum lg_notice_kind kind,
+                   const char *reason, const char *path, const char *what,
+                   const git_oid *id);
+
+/* Provenance of commit c (refcount 1), or NULL when out of memory. */
+struct lg_git_prov *lg_git_prov_new(const git_commit *c);
+void lg_git_prov_unref(struct lg_git_prov *p);
+
+/* Decide what to do with a tree entry or a diff side of the given mode at
+ * path: true for a blob to scan; false after counting it (submodules and
+ * symlinks with a notice, excluded paths silently). */
+bool lg_git_admit(struct lg_git_drv *d, uint32_t mode, const git_oid *id,
+                  const char *path);
+
+/* Queue blob `id` for scanning as `path` (copied) with provenance prov
+ * (a reference is taken; may be NULL).  added_only: report only findings
+ * on lines the blob adds relative to every blob of old[0..n_old) (with
+ * n_old == 0, every line is added).  Blobs are pushed to the session in
+ * batches: call lg_git_flush after the last one, then lg_git_wait before
+ * releasing the driver (git_job.c). */
+int lg_git_queue(struct lg_git_drv *d, const git_oid *id, const char *path,
+                 struct lg_git_prov *prov, bool added_only, const git_oid *old,
+                 size_t n_old);
+int lg_git_flush(struct lg_git_drv *d);
+/* Wait until every pushed batch has run. */
+void lg_git_wait(struct lg_git_drv *d);
+/* Free the idle worker handles (after lg_git_wait). */
+void lg_git_pool_release(struct lg_git_drv *d);
+
+/* Range, staged and pre-push modes (git_diff.c). */
+int lg_git_scan_changes(struct lg_git_drv *d, struct lg_error *err);
+
+#endif

@@ -31,7 +31,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps deps-check scan test unit-test rules-test e2e-test asan clean \
-        install uninstall format format-check lint-banned
+        install uninstall format format-check lint-banned bench
 all: $(BUILD)/leakguard
 
 deps:
@@ -94,6 +94,10 @@ asan:
 	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
+# Benchmarks are not tests: figures, not assertions (see bench/run.sh).
+bench: all
+	@bench/run.sh $(BUILD)/leakguard
+
 lint-banned:
 	@scripts/check-banned.sh
 
@@ -102,14 +106,29 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h) $(TEST_SRC)
 
+# Installs the binary (its rules are embedded), the man page, bash and zsh
+# completions, the git hooks and the rule files (for reference and as a
+# start for --rules).  `make install DESTDIR=/tmp/stage PREFIX=/usr` stages
+# a package; `make uninstall` with the same variables removes it all.
+BINDIR   = $(DESTDIR)$(PREFIX)/bin
+MAN1DIR  = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHCOMP = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHCOMP  = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+DATADIR  = $(DESTDIR)$(PREFIX)/share/leakguard
+HOOKS   := $(wildcard hooks/pre-commit hooks/pre-push)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/leakguard/rules \
-	  $(DESTDIR)$(PREFIX)/share/leakguard/hooks
-	install -m 755 $(BUILD)/leakguard $(DESTDIR)$(PREFIX)/bin/leakguard
-	install -m 644 $(RULES) $(DESTDIR)$(PREFIX)/share/leakguard/rules/
+	install -d $(BINDIR) $(MAN1DIR) $(BASHCOMP) $(ZSHCOMP) \
+	  $(DATADIR)/rules $(DATADIR)/hooks
+	install -m 755 $(BUILD)/leakguard $(BINDIR)/leakguard
+	install -m 644 man/leakguard.1 $(MAN1DIR)/leakguard.1
+	install -m 644 completions/leakguard.bash $(BASHCOMP)/leakguard
+	install -m 644 completions/_leakguard $(ZSHCOMP)/_leakguard
+	install -m 644 $(RULES) $(wildcard rules/README.md) $(DATADIR)/rules/
+	$(if $(HOOKS),install -m 755 $(HOOKS) $(DATADIR)/hooks/)
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/leakguard
-	rm -rf $(DESTDIR)$(PREFIX)/share/leakguard
+	rm -f $(BINDIR)/leakguard $(MAN1DIR)/leakguard.1 \
+	  $(BASHCOMP)/leakguard $(ZSHCOMP)/_leakguard
+	rm -rf $(DATADIR)
 
 clean:
 	rm -rf build build-asan

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "rule/rule.h"
+#include "scan/limits.h"
 #include "util/error.h"
 
 /* Exit statuses (the contract scripts rely on). */
@@ -31,17 +32,47 @@ struct lg_cli {
     struct lg_strlist excludes;  /* --exclude GLOB */
     struct lg_strlist baselines; /* --baseline FILE */
     struct lg_strlist ignore_files; /* --ignore-file FILE */
+    unsigned max_decode_depth;   /* --max-decode-depth N (default 2) */
     bool no_default_rules;
+    bool no_cache;               /* --no-cache */
     bool show_secrets;
     bool binary;
     bool follow_symlinks;
     bool no_inline_allow;
     bool quiet;
+    int progress;                /* enum lg_progress_mode (cli/progress.h) */
     bool validators;             /* rules list --validators */
     int exit_code;               /* exit status when findings; default 1 */
     unsigned threads;
     uint64_t max_file_size;
+    bool no_archives;            /* --no-archives */
+    struct lg_limits limits;     /* --max-archive-depth ... (0 = default) */
     const char *color;           /* auto | always | never */
+    /* git and install-hooks (cli/cmd_git.c, cli/cmd_hooks.c) */
+    struct lg_strlist branches;  /* git --branch REV */
+    const char *range;           /* git --range A..B */
+    const char *since;           /* git --since REV */
+    const char *remote;          /* git --remote NAME */
+    bool all_refs;               /* git --all */
+    bool staged;                 /* git --staged */
+    bool pre_push;               /* git --pre-push; install-hooks --pre-push */
+    bool pre_commit;             /* install-hooks --pre-commit */
+    bool force, chain;           /* install-hooks --force / --chain */
+    /* verify, revoke, notify (cli/cmd_verify.c, cmd_revoke.c,
+     * cmd_notify.c) */
+    struct lg_cli_verify_opts {
+        bool verify;             /* scan --verify */
+        bool only_live;          /* verify --only-live */
+        const char *report;      /* verify/revoke --report FILE|- */
+        struct lg_strlist rule_ids; /* revoke --rule ID */
+        bool dry_run, yes;       /* revoke --dry-run / --yes */
+        bool contain;            /* revoke --contain */
+        bool flush;              /* notify --flush */
+        const char *audit_log;   /* --audit-log FILE */
+        const char *notify_url;  /* --notify-url URL */
+        const char *notify_key;  /* --notify-key KEY */
+        const char *notify_events; /* --notify-events LIST */
+    } vfy;
     char **args;                 /* positional arguments */
     int n_args;
 };
@@ -80,12 +111,55 @@ extern const struct lg_opt lg_opt_help, lg_opt_rules, lg_opt_no_default_rules,
     lg_opt_no_inline_allow, lg_opt_validators;
 
 /* Suppression options (cli/opts.c). */
-extern const struct lg_opt lg_opt_baseline, lg_opt_ignore_file;
+extern const struct lg_opt lg_opt_baseline, lg_opt_ignore_file,
+    lg_opt_max_decode_depth;
+
+/* git and install-hooks options (cli/opts.c). */
+extern const struct lg_opt lg_opt_branch, lg_opt_all, lg_opt_range,
+    lg_opt_since, lg_opt_staged, lg_opt_pre_push, lg_opt_remote,
+    lg_opt_hook_pre_commit, lg_opt_hook_pre_push, lg_opt_force, lg_opt_chain;
+
+/* Archive expansion options (cli/opts.c). */
+extern const struct lg_opt lg_opt_no_archives, lg_opt_max_archive_depth,
+    lg_opt_max_archive_entries, lg_opt_max_expanded_bytes,
+    lg_opt_max_expansion_ratio;
+
+/* Progress options (cli/opts.c). */
+extern const struct lg_opt lg_opt_progress, lg_opt_no_progress;
+/* merge's --format (cli/cmd_merge.c): json or sarif. */
+extern const struct lg_opt lg_opt_merge_format;
+
+/* Verification, revocation and notification options (cli/cmd_verify.c). */
+extern const struct lg_opt lg_opt_verify, lg_opt_only_live, lg_opt_report,
+    lg_opt_revoke_rule, lg_opt_dry_run, lg_opt_yes, lg_opt_contain,
+    lg_opt_audit_log, lg_opt_notify_url, lg_opt_notify_key,
+    lg_opt_notify_events, lg_opt_flush;
+
+/* --verify and --notify-* for drivers that run a session (scan, git):
+ * begin sets cfg->verify when needed (else leaves it NULL: no network at
+ * all) and prints errors; end sends scan_completed and reports spooled
+ * events (call it after a successful run); free releases (NULL is fine). */
+struct lg_scan_config;
+struct lg_run_summary;
+struct lg_cli_extras;
+int lg_cli_extras_begin(const struct lg_cli *c, struct lg_scan_config *cfg,
+                        struct lg_cli_extras **out);
+int lg_cli_extras_end(struct lg_cli_extras *x,
+                      const struct lg_run_summary *sum);
+void lg_cli_extras_free(struct lg_cli_extras *x);
+
+extern const struct lg_opt lg_opt_no_cache;
 
 /* Commands (cli/cmd_*.c). */
 int lg_cmd_scan(struct lg_cli *c);
+int lg_cmd_verify(struct lg_cli *c);
+int lg_cmd_revoke(struct lg_cli *c);
+int lg_cmd_notify(struct lg_cli *c);
 int lg_cmd_rules(struct lg_cli *c);
 int lg_cmd_version(struct lg_cli *c);
+int lg_cmd_merge(struct lg_cli *c);
+int lg_cmd_git(struct lg_cli *c);
+int lg_cmd_install_hooks(struct lg_cli *c);
 
 /* Load (builtin unless disabled, then --rules) and compile the ruleset;
  * prints the error and returns NULL on failure. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "report/report.h"
 #include "scan/ignore.h"
 #include "scan/session.h"
@@ -26,7 +27,12 @@ struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
         lg_cli_error("out of memory");
         return NULL;
     }
-    if (!c->no_default_rules)
+    if (!c->no_cache) {
+        char *dir = lg_ruleset_default_cache_dir();
+        rc = lg_ruleset_set_cache(rs, dir);
+        free(dir);
+    }
+    if (rc == LG_OK && !c->no_default_rules)
         rc = lg_ruleset_add_builtin(rs, &err);
     for (size_t i = 0; rc == LG_OK && i < c->rules.n; i++)
         rc = lg_ruleset_add_path(rs, c->rules.v[i], &err);
@@ -145,7 +151,9 @@ int lg_cmd_scan(struct lg_cli *c)
     const char *const *roots = c->n_args ? (const char *const *)c->args : here;
     size_t n_roots = c->n_args ? (size_t)c->n_args : 1;
     struct lg_report_env env = {0};
+    struct lg_progress_reporter pw;
     struct lg_session *s = NULL;
+    struct lg_cli_extras *extras = NULL;
     struct lg_ruleset *rs;
     struct lg_error err;
     char cwd[PATH_MAX];
@@ -158,7 +166,8 @@ int lg_cmd_scan(struct lg_cli *c)
     rs = lg_cli_load_rules(c);
     if (!rs)
         return LG_EXIT_USAGE;
-    if (lg_cli_suppressions(c, roots, n_roots, &ig, &excludes) < 0) {
+    if (lg_cli_suppressions(c, roots, n_roots, &ig, &excludes) < 0 ||
+        lg_cli_extras_begin(c, &cfg, &extras) < 0) { /* --verify, --notify */
         lg_ignore_release(&ig);
         lg_strlist_release(&excludes);
         lg_ruleset_free(rs);
@@ -179,7 +188,10 @@ int lg_cmd_scan(struct lg_cli *c)
     cfg.binary = c->binary;
     cfg.follow_symlinks = c->follow_symlinks;
     cfg.allow_comments = !c->no_inline_allow;
+    cfg.max_decode_depth = c->max_decode_depth;
     cfg.max_file_size = c->max_file_size;
+    cfg.no_archives = c->no_archives;
+    cfg.limits = c->limits;
     cfg.excludes = excludes;
     cfg.ignore = &ig;
     cmdline = command_line(c);
@@ -190,9 +202,17 @@ int lg_cmd_scan(struct lg_cli *c)
     env.tool_version = LG_VERSION;
     env.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
     env.command_line = cmdline;
-    rc = lg_session_new(&s, rs, &cfg, rep, &env, print_notice, c, &err);
+    /* the progress line stays out of notices and the report */
+    lg_progress_wrap(&pw, rep, &env, print_notice, c,
+                     lg_progress_wanted(c->progress, c->quiet, STDERR_FILENO),
+                     STDERR_FILENO);
+    rc = lg_session_new(&s, rs, &cfg, &pw.ops, &pw.env, lg_progress_notice, &pw,
+                        &err);
+    if (rc == LG_OK)
+        lg_progress_start(pw.p, s);
     if (rc == LG_OK)
         rc = lg_session_run(s, roots, n_roots, &err);
+    lg_progress_free(pw.p);
     if (fflush(out) != 0 || ferror(out)) {
         if (rc == LG_OK)
             rc = lg_error_set(&err, LG_EIO, "cannot write the report: %s",
@@ -205,12 +225,15 @@ int lg_cmd_scan(struct lg_cli *c)
         if (!c->quiet && rep != &lg_report_text)
             print_summary(sum);
         status = sum->findings ? c->exit_code : LG_EXIT_CLEAN;
+        if (lg_cli_extras_end(extras, sum) < 0)
+            status = LG_EXIT_ERROR;
     }
     if (out != stdout && fclose(out) != 0 && rc == LG_OK) {
         lg_cli_error("cannot write '%s': %s", c->output, strerror(errno));
         status = LG_EXIT_ERROR;
     }
     lg_session_free(s);
+    lg_cli_extras_free(extras);
     lg_ruleset_free(rs);
     lg_ignore_release(&ig);
     lg_strlist_release(&excludes);

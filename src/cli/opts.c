@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/progress.h"
 #include "report/report.h"
 
 void lg_cli_error(const char *fmt, ...)
@@ -90,7 +91,8 @@ static int set_format(struct lg_cli *c, const char *v, struct lg_error *e)
 {
     if (!lg_reporter_find(v))
         return lg_error_set(e, LG_EINVAL,
-                            "unknown format '%s' (text, json, jsonl, sarif)",
+                            "unknown format '%s' (text, json, jsonl, sarif, "
+                            "csv, junit, gitlab, html)",
                             v);
     c->format = v;
     return LG_OK;
@@ -188,7 +190,9 @@ const struct lg_opt lg_opt_disable_rule = {
     "disable-rule", 0, "ID", "turn off a rule by id (repeatable)",
     set_disable};
 const struct lg_opt lg_opt_format = {
-    "format", 'f', "FMT", "output format: text (default), json, jsonl, sarif",
+    "format", 'f', "FMT",
+    "output format: text (default), json, jsonl, sarif, csv, junit, gitlab, "
+    "html",
     set_format};
 const struct lg_opt lg_opt_output = {
     "output", 'o', "FILE", "write the report to FILE instead of stdout",
@@ -238,6 +242,23 @@ static int set_ignore_file(struct lg_cli *c, const char *v,
                ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
 }
 
+static int set_decode_depth(struct lg_cli *c, const char *v,
+                            struct lg_error *e)
+{
+    long n;
+    if (parse_uint(v, 0, 4, &n) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--max-decode-depth wants a number from 0 to 4, "
+                            "not '%s'", v);
+    c->max_decode_depth = (unsigned)n;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_max_decode_depth = {
+    "max-decode-depth", 0, "N",
+    "decode Base64, hex and percent-encoded runs and rescan them, N levels "
+    "deep (default 2; 0 turns decoding off)", set_decode_depth};
+
 const struct lg_opt lg_opt_baseline = {
     "baseline", 0, "FILE",
     "suppress findings whose fingerprint is in FILE, a previous JSON or "
@@ -248,13 +269,226 @@ const struct lg_opt lg_opt_ignore_file = {
     ".leakguardignore in the current directory and in each directory "
     "scanned)", set_ignore_file};
 
+/* ---- git and install-hooks ---- */
+
+static int set_branch(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    return lg_strlist_push(&c->branches, v) < 0
+               ? lg_error_set(e, LG_ENOMEM, "out of memory") : LG_OK;
+}
+static int set_all(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->all_refs = true;
+    return LG_OK;
+}
+static int set_range(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->range = v;
+    return LG_OK;
+}
+static int set_since(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->since = v;
+    return LG_OK;
+}
+static int set_remote(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->remote = v;
+    return LG_OK;
+}
+static int set_staged(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->staged = true;
+    return LG_OK;
+}
+static int set_pre_push(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->pre_push = true;
+    return LG_OK;
+}
+static int set_pre_commit(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->pre_commit = true;
+    return LG_OK;
+}
+static int set_force(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->force = true;
+    return LG_OK;
+}
+static int set_chain(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->chain = true;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_branch = {
+    "branch", 0, "REV",
+    "walk only the history of REV (a branch, tag or commit; repeatable)",
+    set_branch};
+const struct lg_opt lg_opt_all = {
+    "all", 0, NULL,
+    "walk every ref: branches, tags, remotes, stashes (the default)",
+    set_all};
+const struct lg_opt lg_opt_range = {
+    "range", 0, "A..B",
+    "only what the commits of A..B (or A...B) added", set_range};
+const struct lg_opt lg_opt_since = {
+    "since", 0, "REV", "only what the commits of REV..HEAD added",
+    set_since};
+const struct lg_opt lg_opt_staged = {
+    "staged", 0, NULL,
+    "only what the index adds to HEAD (for a pre-commit hook)", set_staged};
+const struct lg_opt lg_opt_pre_push = {
+    "pre-push", 0, NULL,
+    "only what is being pushed, read as git's pre-push lines on stdin",
+    set_pre_push};
+const struct lg_opt lg_opt_remote = {
+    "remote", 0, "NAME",
+    "with --pre-push: the remote pushed to (its remote-tracking refs are "
+    "not scanned again)", set_remote};
+const struct lg_opt lg_opt_hook_pre_commit = {
+    "pre-commit", 0, NULL, "install the pre-commit hook (git --staged)",
+    set_pre_commit};
+const struct lg_opt lg_opt_hook_pre_push = {
+    "pre-push", 0, NULL, "install the pre-push hook (git --pre-push)",
+    set_pre_push};
+const struct lg_opt lg_opt_force = {
+    "force", 0, NULL,
+    "replace a hook that is not leakguard's (kept as HOOK.orig)", set_force};
+const struct lg_opt lg_opt_chain = {
+    "chain", 0, NULL,
+    "keep a hook that is not leakguard's as HOOK.local and run it first",
+    set_chain};
+
+static int set_progress(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->progress = LG_PROGRESS_ALWAYS;
+    return LG_OK;
+}
+static int set_no_progress(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->progress = LG_PROGRESS_NEVER;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_progress = {
+    "progress", 0, NULL,
+    "show a progress line on stderr even when it is not a terminal",
+    set_progress};
+const struct lg_opt lg_opt_no_progress = {
+    "no-progress", 0, NULL,
+    "no progress line (default: shown when stderr is a terminal)",
+    set_no_progress};
+
+/* Archive expansion: flags fill c->limits (scan/limits.h has the
+ * defaults and why). */
+static int set_no_archives(struct lg_cli *c, const char *v,
+                           struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->no_archives = true;
+    return LG_OK;
+}
+static int set_archive_depth(struct lg_cli *c, const char *v,
+                             struct lg_error *e)
+{
+    long n;
+    if (parse_uint(v, 1, LG_MAX_ARCHIVE_DEPTH, &n) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--max-archive-depth wants a number from 1 to "
+                            "%u, not '%s'", LG_MAX_ARCHIVE_DEPTH, v);
+    c->limits.max_archive_depth = (unsigned)n;
+    return LG_OK;
+}
+static int set_archive_entries(struct lg_cli *c, const char *v,
+                               struct lg_error *e)
+{
+    long n;
+    if (parse_uint(v, 1, 1000000000L, &n) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--max-archive-entries wants a number from 1 to "
+                            "1000000000, not '%s'", v);
+    c->limits.max_archive_entries = (uint64_t)n;
+    return LG_OK;
+}
+static int set_expanded_bytes(struct lg_cli *c, const char *v,
+                              struct lg_error *e)
+{
+    uint64_t n;
+    if (lg_parse_size(v, &n) < 0 || n == 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--max-expanded-bytes wants a size such as 512M "
+                            "or 8G, not '%s'", v);
+    c->limits.max_expanded_bytes = n;
+    return LG_OK;
+}
+static int set_expansion_ratio(struct lg_cli *c, const char *v,
+                               struct lg_error *e)
+{
+    long n;
+    if (parse_uint(v, 1, 1000000000L, &n) < 0)
+        return lg_error_set(e, LG_EINVAL,
+                            "--max-expansion-ratio wants a number from 1 to "
+                            "1000000000, not '%s'", v);
+    c->limits.max_expansion_ratio = (uint64_t)n;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_no_archives = {
+    "no-archives", 0, NULL,
+    "do not open archives and compressed files (they are then binary)",
+    set_no_archives};
+const struct lg_opt lg_opt_max_archive_depth = {
+    "max-archive-depth", 0, "N",
+    "expand archives nested up to N levels deep (default 8)",
+    set_archive_depth};
+const struct lg_opt lg_opt_max_archive_entries = {
+    "max-archive-entries", 0, "N",
+    "stop expanding a file's archives after N members (default 100000)",
+    set_archive_entries};
+const struct lg_opt lg_opt_max_expanded_bytes = {
+    "max-expanded-bytes", 0, "SIZE",
+    "stop expanding a file's archives after SIZE bytes (default 4G)",
+    set_expanded_bytes};
+const struct lg_opt lg_opt_max_expansion_ratio = {
+    "max-expansion-ratio", 0, "N",
+    "stop expanding a file that inflates more than N:1 after its first MiB "
+    "(default 200)", set_expansion_ratio};
+
+static int set_no_cache(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v;
+    (void)e;
+    c->no_cache = true;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_no_cache = {
+    "no-cache", 0, NULL,
+    "compile the rules afresh instead of using the cached Vectorscan "
+    "database ($XDG_CACHE_HOME/leakguard)", set_no_cache};
+
 void lg_cli_release(struct lg_cli *c)
 {
+    lg_strlist_release(&c->branches);
     lg_strlist_release(&c->baselines);
     lg_strlist_release(&c->ignore_files);
     lg_strlist_release(&c->rules);
     lg_strlist_release(&c->disable);
     lg_strlist_release(&c->excludes);
+    lg_strlist_release(&c->vfy.rule_ids);
     free(c->args);
     c->args = NULL;
 }

@@ -49,6 +49,9 @@ int lg_finding_copy(struct lg_finding *dst, const struct lg_finding *src)
     dst->git.email = dup_str(src->git.email, &rc);
     dst->git.date = dup_str(src->git.date, &rc);
     dst->git.message = dup_str(src->git.message, &rc);
+    dst->verification.provider = dup_str(src->verification.provider, &rc);
+    dst->verification.identity = dup_str(src->verification.identity, &rc);
+    dst->verification.detail = dup_str(src->verification.detail, &rc);
     if (rc < 0)
         lg_finding_release(dst);
     return rc;
@@ -73,6 +76,22 @@ void lg_finding_release(struct lg_finding *f)
     f->path = f->secret = f->line_before = f->line_after = f->identity = NULL;
     f->git.commit = f->git.author = f->git.email = f->git.date = NULL;
     f->git.message = NULL;
+    free(f->verification.provider);
+    free(f->verification.identity);
+    free(f->verification.detail);
+    f->verification.provider = f->verification.identity = NULL;
+    f->verification.detail = NULL;
+}
+
+const char *lg_verify_status_name(enum lg_verify_status s)
+{
+    static const char *const names[] = {
+        [LG_VERIFY_NONE] = NULL,          [LG_VERIFY_LIVE] = "live",
+        [LG_VERIFY_INVALID] = "invalid",  [LG_VERIFY_RESTRICTED] = "restricted",
+        [LG_VERIFY_UNKNOWN] = "unknown",  [LG_VERIFY_ERROR] = "error",
+    };
+
+    return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : NULL;
 }
 
 /* Length of the control sequence at s: 1 for C0 and DEL, 2 for a UTF-8

@@ -21,6 +21,29 @@ struct lg_provenance {
     char *commit, *author, *email, *date, *message;
 };
 
+/* Liveness of a finding's credential, filled by --verify (src/verify/). */
+enum lg_verify_status {
+    LG_VERIFY_NONE = 0,   /* not checked */
+    LG_VERIFY_LIVE,       /* the provider accepted it */
+    LG_VERIFY_INVALID,    /* the provider rejected it (revoked, wrong) */
+    LG_VERIFY_RESTRICTED, /* accepted but not allowed (e.g. HTTP 403) */
+    LG_VERIFY_UNKNOWN,    /* cannot be checked (no provider, no partner) */
+    LG_VERIFY_ERROR       /* the check failed (network, server error) */
+};
+
+#define LG_CHECKED_AT_MAX 24 /* "2025-01-31T12:34:56Z" + NUL */
+
+struct lg_verification {
+    enum lg_verify_status status;
+    char *provider;  /* "onespan", "github", "slack"; NULL if none */
+    char *identity;  /* whose credential it is (never the secret), or NULL */
+    char *detail;    /* short reason, e.g. "HTTP 401 from HOST", or NULL */
+    char checked_at[LG_CHECKED_AT_MAX]; /* UTC, ISO 8601; "" if unchecked */
+};
+
+/* "live", "invalid", "restricted", "unknown", "error"; NULL for NONE. */
+const char *lg_verify_status_name(enum lg_verify_status s);
+
 struct lg_finding {
     const struct lg_crule *rule;  /* borrowed from the ruleset */
     char *path;                   /* display path; archive members use '!' */
@@ -42,6 +65,7 @@ struct lg_finding {
      * copied by lg_finding_copy. */
     const struct lg_finding *locations;
     size_t n_locations;
+    struct lg_verification verification; /* copied by lg_finding_copy */
 };
 
 /* Deep copy; returns LG_OK or LG_ENOMEM. */

@@ -652,6 +652,8 @@ static void process_decodes(struct lg_scanner *s, uint64_t limit)
         s->last_run[k] = s->base + en;
         decode_run(s, k, s->base + st, s->base + en);
     }
+    if (i == 0)
+        return;
     memmove(s->dc, s->dc + i, (s->n_dc - i) * sizeof(*s->dc));
     s->n_dc -= i;
     for (unsigned k = 0; k < LG_DEC_KINDS; k++)

@@ -41,6 +41,22 @@ static void write_git(struct lg_json *j, const struct lg_provenance *git)
     lg_json_kstr(j, "message", git->message);
 }
 
+void lg_report_write_verification(struct lg_json *j,
+                                  const struct lg_verification *v)
+{
+    if (v->status == LG_VERIFY_NONE)
+        return;
+    lg_json_key(j, "verification");
+    lg_json_obj_begin(j);
+    lg_json_kstr(j, "status", lg_verify_status_name(v->status));
+    lg_json_kstr(j, "provider", v->provider);
+    lg_json_kstr(j, "identity", v->identity);
+    lg_json_kstr(j, "checked_at", v->checked_at[0] ? v->checked_at : NULL);
+    if (v->detail)
+        lg_json_kstr(j, "detail", v->detail);
+    lg_json_obj_end(j);
+}
+
 int lg_report_write_finding(struct lg_json *j, const struct lg_finding *f,
                             bool show_secrets)
 {
@@ -70,6 +86,7 @@ int lg_report_write_finding(struct lg_json *j, const struct lg_finding *f,
     lg_json_kstr(j, "decoded", f->decoded);
     if (f->identity)
         lg_json_kstr(j, "identity", f->identity);
+    lg_report_write_verification(j, &f->verification);
     lg_json_kdouble(j, "entropy", f->entropy);
     lg_json_key(j, "snippet");
     lg_json_strn(j, snip.data ? snip.data : "", snip.len);

@@ -36,6 +36,11 @@ void lg_report_secret(const struct lg_finding *f, bool show, const char **s,
 int lg_report_write_finding(struct lg_json *j, const struct lg_finding *f,
                             bool show_secrets);
 
+/* The "verification" member (status, provider, identity, checked_at,
+ * detail) when the finding was checked; nothing otherwise. */
+void lg_report_write_verification(struct lg_json *j,
+                                  const struct lg_verification *v);
+
 /* Members of a run summary object: counts, seconds, by_reason {}. */
 void lg_report_write_summary(struct lg_json *j,
                              const struct lg_run_summary *sum);

@@ -4,7 +4,9 @@
 #include <string.h>
 
 const struct lg_reporter_ops *const lg_reporters[] = {
-    &lg_report_text, &lg_report_json, &lg_report_jsonl, &lg_report_sarif, NULL,
+    &lg_report_text,   &lg_report_json, &lg_report_jsonl,
+    &lg_report_sarif,  &lg_report_csv,  &lg_report_junit,
+    &lg_report_gitlab, &lg_report_html, NULL,
 };
 
 const struct lg_reporter_ops *lg_reporter_find(const char *name)

@@ -84,6 +84,10 @@ extern const struct lg_reporter_ops lg_report_text;
 extern const struct lg_reporter_ops lg_report_json;
 extern const struct lg_reporter_ops lg_report_jsonl;
 extern const struct lg_reporter_ops lg_report_sarif;
+extern const struct lg_reporter_ops lg_report_csv;
+extern const struct lg_reporter_ops lg_report_junit;
+extern const struct lg_reporter_ops lg_report_gitlab;
+extern const struct lg_reporter_ops lg_report_html;
 
 /* NULL-terminated list of all reporters, and lookup by name. */
 extern const struct lg_reporter_ops *const lg_reporters[];

@@ -13,7 +13,15 @@
  *
  * Results are streamed out as they come; notices arrive before end() but
  * belong in invocations[0], written after the results, so they are kept
- * (copied, up to NOTE_MAX; beyond that only counted and said so). */
+ * (copied, up to NOTE_MAX; beyond that only counted and said so).
+ *
+ * Archive members ("outer.zip!dir/in.tgz!app/.env") are nested artifacts:
+ * run.artifacts lists the outer file (uri as for results) and each member
+ * with its name inside its container as uri and parentIndex pointing at the
+ * container; the result's artifactLocation keeps the whole display path as
+ * uri (consumers that ignore artifacts still see it) and adds the member's
+ * index.  Member names never hold a raw '!' (the archive source escapes
+ * it), so only the outer file's own name could be split wrongly. */
 #include "report/report.h"
 
 #include <stdint.h>
@@ -36,8 +44,15 @@ struct sarif_note {
     char *reason, *path, *message;
 };
 
+struct sarif_artifact {
+    char *name;  /* outer path, or member name inside its parent */
+    long parent; /* index, -1 for the outer file */
+};
+
 struct sarif_ctx {
     const struct lg_report_env *env;
+    struct sarif_artifact *arts;
+    size_t n_arts, cap_arts;
     struct lg_buf buf;
     struct lg_json j;
     struct sarif_note *notes;
@@ -84,14 +99,16 @@ static int put_uri_path(struct lg_buf *b, const char *path)
     return rc;
 }
 
-/* "artifactLocation": {uri, uriBaseId} for a display path. */
-static void artifact_location(struct lg_json *j, const char *path)
+/* key: {uri, uriBaseId[, index]} for a display path; a member's name
+ * inside its container (nested) has a bare relative uri. */
+static void put_location(struct lg_json *j, const char *key,
+                         const char *path, bool nested, long index)
 {
     struct lg_buf uri;
-    bool absolute = path[0] == '/';
+    bool absolute = path[0] == '/' && !nested;
     int rc;
 
-    while (path[0] == '.' && path[1] == '/')
+    while (!nested && path[0] == '.' && path[1] == '/')
         path += 2;
     lg_buf_init(&uri, LG_REPORT_ITEM_MAX);
     rc = absolute ? lg_buf_puts(&uri, "file://") : LG_OK;
@@ -99,13 +116,98 @@ static void artifact_location(struct lg_json *j, const char *path)
         rc = put_uri_path(&uri, path);
     if (rc < 0 && j->status == LG_OK)
         j->status = rc;
-    lg_json_key(j, "artifactLocation");
+    lg_json_key(j, key);
     lg_json_obj_begin(j);
     lg_json_kstr(j, "uri", uri.data ? uri.data : "");
-    if (!absolute)
+    if (!absolute && !nested)
         lg_json_kstr(j, "uriBaseId", SRCROOT);
+    if (index >= 0)
+        lg_json_kint(j, "index", index);
     lg_json_obj_end(j);
     lg_buf_release(&uri);
+}
+
+static void artifact_location(struct lg_json *j, const char *path)
+{
+    put_location(j, "artifactLocation", path, false, -1);
+}
+
+/* Index of the artifact (parent, name[0..n)), added if new; -1 when out
+ * of memory.  Findings come sorted by path, so the match is usually among
+ * the last ones added. */
+static long artifact_find(struct sarif_ctx *c, long parent, const char *name,
+                          size_t n)
+{
+    struct sarif_artifact *a;
+
+    for (size_t i = c->n_arts; i-- > 0;)
+        if (c->arts[i].parent == parent &&
+            strncmp(c->arts[i].name, name, n) == 0 &&
+            c->arts[i].name[n] == '\0')
+            return (long)i;
+    if (c->n_arts == c->cap_arts) {
+        size_t cap = c->cap_arts ? 2 * c->cap_arts : 16;
+        struct sarif_artifact *v = realloc(c->arts, cap * sizeof(*v));
+
+        if (!v)
+            return -1;
+        c->arts = v;
+        c->cap_arts = cap;
+    }
+    a = &c->arts[c->n_arts];
+    a->name = lg_strndup(name, n);
+    a->parent = parent;
+    return a->name ? (long)c->n_arts++ : -1;
+}
+
+/* Artifact index of an archive member's display path (its containers are
+ * added too), or -1 for a plain file. */
+static long member_index(struct sarif_ctx *c, const char *path)
+{
+    long parent = -1;
+
+    if (!strchr(path, '!'))
+        return -1;
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    for (;;) {
+        const char *bang = strchr(path, '!');
+        size_t n = bang ? (size_t)(bang - path) : strlen(path);
+
+        parent = artifact_find(c, parent, path, n);
+        if (parent < 0) {
+            if (c->j.status == LG_OK)
+                c->j.status = LG_ENOMEM;
+            return -1;
+        }
+        if (!bang)
+            return parent;
+        path = bang + 1;
+    }
+}
+
+static void write_artifacts(struct sarif_ctx *c)
+{
+    struct lg_json *j = &c->j;
+
+    if (!c->n_arts)
+        return;
+    lg_json_key(j, "artifacts");
+    lg_json_arr_begin(j);
+    for (size_t i = 0; i < c->n_arts; i++) {
+        const struct sarif_artifact *a = &c->arts[i];
+
+        lg_json_obj_begin(j);
+        put_location(j, "location", a->name, a->parent >= 0, -1);
+        if (a->parent >= 0)
+            lg_json_kint(j, "parentIndex", a->parent);
+        lg_json_obj_end(j);
+        free(a->name);
+    }
+    lg_json_arr_end(j);
+    free(c->arts);
+    c->arts = NULL;
+    c->n_arts = c->cap_arts = 0;
 }
 
 static void text_obj(struct lg_json *j, const char *key, const char *text)
@@ -373,9 +475,11 @@ static void write_regions(struct lg_json *j, const struct lg_finding *f,
     lg_json_obj_end(j);
 }
 
-static void write_location(struct lg_json *j, const struct lg_finding *f,
+static void write_location(struct sarif_ctx *c, const struct lg_finding *f,
                            bool show, const struct lg_buf *snip)
 {
+    struct lg_json *j = &c->j;
+
     if (!f->path)
         return;
     lg_json_key(j, "locations");
@@ -383,7 +487,8 @@ static void write_location(struct lg_json *j, const struct lg_finding *f,
     lg_json_obj_begin(j);
     lg_json_key(j, "physicalLocation");
     lg_json_obj_begin(j);
-    artifact_location(j, f->path);
+    put_location(j, "artifactLocation", f->path, false,
+                 member_index(c, f->path));
     write_regions(j, f, show, snip);
     lg_json_obj_end(j);
     lg_json_obj_end(j);
@@ -438,6 +543,7 @@ static void result_properties(struct lg_json *j, const struct lg_finding *f,
         lg_json_kstr(j, "decoded", f->decoded);
     if (f->identity)
         lg_json_kstr(j, "identity", f->identity);
+    lg_report_write_verification(j, &f->verification);
     lg_json_kdouble(j, "entropy", f->entropy);
     if (f->git.commit) {
         lg_json_kstr(j, "commit", f->git.commit);
@@ -481,7 +587,7 @@ static int sarif_finding(void *ctx, const struct lg_finding *f)
     lg_json_key(j, "text");
     lg_json_strn(j, msg.data, msg.len);
     lg_json_obj_end(j);
-    write_location(j, f, show, &snip);
+    write_location(c, f, show, &snip);
     write_related(j, f);
     lg_json_key(j, "partialFingerprints");
     lg_json_obj_begin(j);
@@ -646,6 +752,7 @@ static int sarif_end(void *ctx, const struct lg_run_summary *sum)
     if (!c->env)
         return LG_OK;
     lg_json_arr_end(j); /* results */
+    write_artifacts(c);
     write_invocation(c, sum);
     lg_json_obj_end(j); /* run */
     lg_json_arr_end(j); /* runs */

@@ -215,6 +215,32 @@ static void git_fields(struct text_ctx *c, const struct lg_provenance *g)
     }
 }
 
+/* "Verified:  live (onespan: jane@acme.test) at 2025-…Z — detail" */
+static void verified(struct text_ctx *c, const struct lg_verification *v)
+{
+    label(c, "Verified:");
+    paint(c, v->status == LG_VERIFY_LIVE ? C_BOLDRED : C_RESET);
+    puts_(c, lg_verify_status_name(v->status));
+    paint(c, C_RESET);
+    if (v->provider || v->identity) {
+        puts_(c, " (");
+        put_str(c, v->provider ? v->provider : "");
+        if (v->provider && v->identity)
+            puts_(c, ": ");
+        put_str(c, v->identity ? v->identity : "");
+        putc_(c, ')');
+    }
+    if (v->checked_at[0]) {
+        puts_(c, " at ");
+        put_str(c, v->checked_at);
+    }
+    if (v->detail) {
+        puts_(c, " \xe2\x80\x94 ");
+        put_str(c, v->detail);
+    }
+    putc_(c, '\n');
+}
+
 static int text_finding(void *ctx, const struct lg_finding *f)
 {
     struct text_ctx *c = ctx;
@@ -257,6 +283,8 @@ static int text_finding(void *ctx, const struct lg_finding *f)
         field(c, "Decoded:", f->decoded);
     if (f->identity)
         field(c, "Identity:", f->identity);
+    if (f->verification.status != LG_VERIFY_NONE)
+        verified(c, &f->verification);
     if (f->git.commit)
         git_fields(c, &f->git);
     for (size_t i = 0; i < f->n_locations; i++) {

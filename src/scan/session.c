@@ -178,7 +178,7 @@ static int on_finding(const struct lg_finding *found, void *payload)
         goto out;
     s->sink.n++;
     s->sum.findings++;
-    if (s->rep->streaming)
+    if (s->rep->streaming && !s->cfg->verify) /* verify: held to the end */
         rc = s->rep->finding(s->rep_ctx, f);
 out:
     if (rc < 0)
@@ -393,6 +393,16 @@ const struct lg_run_summary *lg_session_summary(const struct lg_session *s)
     return &s->sum;
 }
 
+void lg_session_progress(const struct lg_session *s, struct lg_run_summary *out)
+{
+    /* the lock guards the counters, not the session's identity */
+    pthread_mutex_t *mu = (pthread_mutex_t *)&s->mu;
+
+    pthread_mutex_lock(mu);
+    *out = s->sum;
+    pthread_mutex_unlock(mu);
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
     const struct lg_finding *x = a, *y = b;
@@ -445,7 +455,8 @@ static unsigned worker_count(const struct lg_scan_config *cfg)
 
 static int start_workers(struct lg_session *s, struct lg_error *err)
 {
-    struct lg_scan_opts opts = {.allow_comments = s->cfg->allow_comments};
+    struct lg_scan_opts opts = {.allow_comments = s->cfg->allow_comments,
+                                .max_decode_depth = s->cfg->max_decode_depth};
     unsigned n = worker_count(s->cfg);
 
     s->workers = calloc(n, sizeof(*s->workers));
@@ -463,6 +474,8 @@ static int start_workers(struct lg_session *s, struct lg_error *err)
         rc = lg_content_init(&w->content, w->sc, s->cfg->binary);
         if (rc < 0)
             return lg_error_set(err, rc, "out of memory");
+        lg_content_configure(&w->content, &s->cfg->limits,
+                             s->cfg->no_archives);
         if (pthread_create(&w->tid, NULL, worker_main, w) != 0)
             return lg_error_set(err, LG_EINTERNAL,
                                 "cannot start a worker thread");
@@ -513,13 +526,14 @@ static int write_report(struct lg_session *s)
     const struct lg_reporter_ops *r = s->rep;
     int rc = LG_OK;
 
-    if (!r->streaming) {
+    if (!r->streaming || s->cfg->verify) {
         struct lg_finding **prim = NULL;
         size_t np = 0;
 
         /* One finding per secret: occurrences of one fingerprint become the
          * first one's `locations`. */
-        qsort(s->sink.v, s->sink.n, sizeof(*s->sink.v), cmp_group);
+        if (s->sink.n > 1)
+            qsort(s->sink.v, s->sink.n, sizeof(*s->sink.v), cmp_group);
         prim = malloc((s->sink.n ? s->sink.n : 1) * sizeof(*prim));
         if (!prim)
             return LG_ENOMEM;
@@ -533,12 +547,18 @@ static int write_report(struct lg_session *s)
             prim[np++] = &s->sink.v[i];
         }
         s->sum.findings = np;
-        qsort(prim, np, sizeof(*prim), cmp_finding_ptr);
+        if (np > 1)
+            qsort(prim, np, sizeof(*prim), cmp_finding_ptr);
+        if (s->cfg->verify) /* e.g. --verify: fills f->verification */
+            rc = s->cfg->verify(prim, np, s->cfg->verify_payload);
         for (size_t i = 0; i < np && rc == LG_OK; i++)
             rc = r->finding(s->rep_ctx, prim[i]);
         free(prim);
-        qsort(s->sink.notices, s->sink.n_notices, sizeof(*s->sink.notices),
-              cmp_notice);
+    }
+    if (!r->streaming) {
+        if (s->sink.n_notices > 1)
+            qsort(s->sink.notices, s->sink.n_notices,
+                  sizeof(*s->sink.notices), cmp_notice);
         for (size_t i = 0; i < s->sink.n_notices && rc == LG_OK; i++)
             rc = r->notice(s->rep_ctx, &s->sink.notices[i]);
     }

@@ -12,6 +12,7 @@
 
 #include "report/report.h"
 #include "scan/content.h"
+#include "scan/limits.h"
 #include "scan/ignore.h"
 #include "rule/ruleset.h"
 #include "util/error.h"
@@ -21,9 +22,20 @@ struct lg_scan_config {
     bool binary;               /* scan files that look binary */
     bool follow_symlinks;
     bool allow_comments;       /* honour inline leakguard:allow */
+    unsigned max_decode_depth; /* nested decodes of encoded runs (0 = off) */
     uint64_t max_file_size;    /* 0 = unlimited */
     struct lg_strlist excludes;/* globs (borrowed) */
     const struct lg_ignore *ignore; /* suppressed fingerprints, or NULL */
+    bool no_archives;          /* archives are opaque (binary) objects */
+    struct lg_limits limits;   /* archive expansion; 0 fields = defaults */
+    /* Called once before the report is written, on the calling thread,
+     * with the findings it will hold (one per secret, report order); it
+     * may fill f->verification (--verify) or pass findings on (event
+     * notifications).  A negative return fails the report.  When set,
+     * streaming reporters also get their findings at the end.  NULL:
+     * none. */
+    int (*verify)(struct lg_finding *const *f, size_t n, void *payload);
+    void *verify_payload;
 };
 
 typedef void (*lg_notice_cb)(const struct lg_notice *n, void *payload);
@@ -46,6 +58,13 @@ int lg_session_run(struct lg_session *s, const char *const *roots,
                    size_t n_roots, struct lg_error *err);
 
 const struct lg_run_summary *lg_session_summary(const struct lg_session *s);
+
+/* A consistent snapshot of the counters while the session runs (from any
+ * thread, e.g. a progress display): the summary copied under the session's
+ * lock.  `findings` counts every finding recorded so far, before the
+ * grouping by fingerprint that the final summary reports; `seconds` is 0. */
+void lg_session_progress(const struct lg_session *s,
+                         struct lg_run_summary *out);
 
 /* ---- Building blocks for other drivers (git history, archives) ---- */
 

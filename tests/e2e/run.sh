@@ -17,6 +17,15 @@
 #   stderr.contains
 #   stdout.absent    optional: fixed strings that must NOT appear (e.g. the
 #   stderr.absent    raw secret, to prove that output is redacted)
+#   env              optional: NAME=VALUE lines exported for leakguard (may
+#                    be written by setup, e.g. a stub server's URL)
+#   teardown         optional: bash script run at the very end, also after a
+#                    failed setup (e.g. stops a server that setup started)
+#   check            optional: bash script run last, in the working directory,
+#                    as `check STDOUT-FILE STDERR-FILE` ($LEAKGUARD_BIN is the
+#                    binary, $LEAKGUARD_SRC the source tree): parses the
+#                    output (python3) or runs more commands; a non-zero exit
+#                    fails the case and its output is shown
 #
 # Every case runs in a fresh temp copy (nothing is written into the repo),
 # with NO_COLOR=1, LC_ALL=C, and HOME / XDG_CACHE_HOME in temp directories.
@@ -53,6 +62,9 @@ trap 'rm -rf "$WORK"' EXIT
 while IFS= read -r var; do
     unset "$var"
 done < <(compgen -e | grep '^LEAKGUARD_' || true)
+unset XDG_STATE_HOME # state (audit log, spools) goes under the temp HOME
+# Stub servers for cases that talk to (fake) provider APIs.
+export LG_E2E_STUBS="$HERE/../stubs"
 export NO_COLOR=1 LC_ALL=C
 # Our defaults first so that a caller's own options win; a distinct exit
 # code keeps a sanitizer abort from passing as "findings" (1).
@@ -69,6 +81,14 @@ pattern_lines()
     tr -d '\r' <"$1" | grep -v '^$' || true
 }
 
+# teardown_case: the case's optional teardown (uses run_case's $dir, $tmp).
+teardown_case()
+{
+    [ -f "$dir/teardown" ] || return 0
+    (cd "$dir" && HOME=$tmp/home bash ./teardown) >>"$tmp/teardown.log" 2>&1
+    return 0
+}
+
 # run_case DIR: runs one case; prints diagnostics; returns 0 on pass.
 run_case()
 {
@@ -83,6 +103,7 @@ run_case()
         if ! (cd "$dir" && HOME=$tmp/home LEAKGUARD_BIN="$BIN" bash ./setup) >"$tmp/setup.log" 2>&1; then
             echo "  setup failed:"
             sed 's/^/    /' "$tmp/setup.log"
+            teardown_case
             return 1
         fi
     fi
@@ -100,6 +121,11 @@ run_case()
         cd "$wd" || exit 125
         eval "set -- $argline" || exit 125
         export HOME=$tmp/home XDG_CACHE_HOME=$tmp/cache
+        if [ -f "$dir/env" ]; then
+            set -a
+            . "$dir/env" || exit 125
+            set +a
+        fi
         if [ -f "$dir/stdin" ]; then
             exec timeout "$TIMEOUT" "$BIN" "$@" <"$dir/stdin"
         else
@@ -125,6 +151,15 @@ run_case()
         echo "  stdout differs (--- expected, +++ actual):"
         diff -u "$dir/stdout" "$tmp/out" | tail -n +3 | head -n 60 |
             sed 's/^/    /'
+        ok=1
+    fi
+    if [ -f "$dir/check" ] &&
+        ! (cd "$wd" && HOME=$tmp/home XDG_CACHE_HOME=$tmp/cache \
+            LEAKGUARD_BIN="$BIN" LEAKGUARD_SRC="$HERE/../.." \
+            timeout "$TIMEOUT" bash "$dir/check" \
+            "$tmp/out" "$tmp/err") >"$tmp/check.log" 2>&1; then
+        echo "  check failed:"
+        head -n 40 "$tmp/check.log" | sed 's/^/    /'
         ok=1
     fi
     local stream kind file
@@ -158,6 +193,7 @@ run_case()
             head -n 30 "$tmp/out" | sed 's/^/    /'
         fi
     fi
+    teardown_case
     return "$ok"
 }
 

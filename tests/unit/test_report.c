@@ -374,7 +374,7 @@ static void test_registry(void **state)
         assert_ptr_equal(lg_reporter_find(lg_reporters[n]->name),
                          lg_reporters[n]);
     }
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 8); /* text json jsonl sarif csv junit gitlab html */
     assert_ptr_equal(lg_reporter_find("sarif"), &lg_report_sarif);
     assert_ptr_equal(lg_reporter_find("text"), &lg_report_text);
     assert_true(lg_report_jsonl.streaming);

@@ -1,6 +1,7 @@
 #include "engine/decode.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "util/base64.h"
@@ -28,44 +29,51 @@ const char *lg_decode_chain(enum lg_decode_kind outer, const char *inner)
     return lg_decode_name(outer);
 }
 
+/* Byte classes: bit k set when the byte belongs to kind k's runs. */
+static unsigned char alphabet[256];
+
+static void init_alphabet(void)
+{
+    static const char pct[] = "%-._~:/?#[]@!$&()*+,;=";
+
+    for (int c = 0; c < 256; c++) {
+        unsigned char m = 0;
+        if (isalnum(c) || c == '+' || c == '/' || c == '=')
+            m |= 1u << LG_DEC_BASE64;
+        if (isxdigit(c))
+            m |= 1u << LG_DEC_HEX;
+        if (isalnum(c) || (c && strchr(pct, c)))
+            m |= 1u << LG_DEC_PERCENT;
+        alphabet[c] = m;
+    }
+}
+
 static bool in_alphabet(enum lg_decode_kind k, unsigned char c)
 {
-    switch (k) {
-    case LG_DEC_BASE64:
-        return isalnum(c) || c == '+' || c == '/' || c == '=';
-    case LG_DEC_HEX:
-        return isxdigit(c);
-    case LG_DEC_PERCENT:
-        /* the characters of a URL or form value, escapes included */
-        return isalnum(c) || strchr("%-._~:/?#[]@!$&()*+,;=", c) != NULL;
-    default:
-        return false;
-    }
+    return alphabet[c] >> k & 1;
+}
+
+static size_t max_run(enum lg_decode_kind k)
+{
+    return k == LG_DEC_PERCENT ? LG_DECODE_MAX_PCT : LG_DECODE_MAX_RUN;
 }
 
 bool lg_decode_find_run(enum lg_decode_kind k, const unsigned char *buf,
                         size_t lo, size_t hi, size_t to, bool lo_is_start,
-                        size_t *start, size_t *end)
+                        bool hi_is_end, size_t *start, size_t *end)
 {
-    size_t e = to, s;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    size_t s = to, e = to, max = max_run(k);
 
-    /* the match may include the terminating character */
-    while (e > lo && !in_alphabet(k, buf[e - 1]))
-        e--;
-    if (k == LG_DEC_PERCENT) { /* the token may go on past the escape */
-        while (e < hi && in_alphabet(k, buf[e])) {
-            e++;
-            if (e - to > LG_DECODE_MAX_PCT)
-                return false;
-        }
-    }
-    s = e;
-    while (s > lo && in_alphabet(k, buf[s - 1])) {
-        s--;
-        if (e - s > (k == LG_DEC_PERCENT ? LG_DECODE_MAX_PCT
-                                          : LG_DECODE_MAX_RUN))
+    pthread_once(&once, init_alphabet);
+    while (e < hi && in_alphabet(k, buf[e]))
+        if (++e - to > max)
             return false;
-    }
+    if (e == hi && !hi_is_end)
+        return false;
+    while (s > lo && in_alphabet(k, buf[s - 1]))
+        if (e - --s > max)
+            return false;
     if (s == lo && !lo_is_start)
         return false;
     *start = s;

@@ -23,14 +23,14 @@ const char *lg_decode_name(enum lg_decode_kind k); /* "base64", ... */
 /* "base64+hex" etc. for a finding decoded twice (outer, inner). */
 const char *lg_decode_chain(enum lg_decode_kind outer, const char *inner);
 
-/* Find the run that a candidate ending at `to` (exclusive, offset into buf)
- * belongs to, within buf[lo..hi); `lo_is_start` says whether lo is the
- * start of the object (else a run reaching lo is longer than the caller
- * keeps, hence too long).  Returns false when there is none or it is
- * longer than LG_DECODE_MAX_RUN. */
+/* Find the run around a candidate ending at `to` (an offset into buf),
+ * within buf[lo..hi).  lo_is_start / hi_is_end say whether lo and hi are
+ * the ends of the object; a run reaching a bound that is not an end is
+ * longer than the caller keeps, hence too long.  Returns false when there
+ * is no run or it is longer than the kind's maximum. */
 bool lg_decode_find_run(enum lg_decode_kind k, const unsigned char *buf,
                         size_t lo, size_t hi, size_t to, bool lo_is_start,
-                        size_t *start, size_t *end);
+                        bool hi_is_end, size_t *start, size_t *end);
 
 /* Decode in[0..n) into out (at least n bytes of room); returns the decoded
  * length, or 0 when the run does not decode to text worth rescanning. */

@@ -644,8 +644,8 @@ static void process_decodes(struct lg_scanner *s, uint64_t limit)
         if (s->decoded_bytes >= s->opts.max_decoded_bytes)
             continue;
         if (!lg_decode_find_run(k, s->win, 0, (size_t)(wend - s->base),
-                                (size_t)(to - s->base), s->base == 0, &st,
-                                &en))
+                                (size_t)(to - s->base), s->base == 0,
+                                limit == UINT64_MAX, &st, &en))
             continue;
         if (s->base + en <= s->last_run[k])
             continue; /* the same run, seen through another candidate */
@@ -937,12 +937,15 @@ static void advance(struct lg_scanner *s)
         return;
     k = end - s->L - MARGIN;
     confirm(s, k, false);
-    process_decodes(s, k);
+    /* a run may extend LG_DECODE_MAX_RUN past its candidate */
+    process_decodes(s, k > LG_DECODE_MAX_RUN ? k - LG_DECODE_MAX_RUN : 0);
     report_hits(s, k > s->L ? k - s->L : 0);
     keep = k > s->L ? k - s->L : 0;
     for (size_t i = 0; i < s->n_hits; i++)
         if (s->hits[i].start < keep)
             keep = s->hits[i].start;
+    if (s->n_dc && s->dc[0].to < keep + 64) /* run and prefix still needed */
+        keep = s->dc[0].to > 64 ? s->dc[0].to - 64 : 0;
     for (size_t i = 0; i < s->n_iv; i++)
         if (s->iv[i].resume < keep)
             keep = s->iv[i].resume;

@@ -484,7 +484,7 @@ static void test_depth(void **state)
     struct log *l;
 
     for (int k = 1; k <= 9; k++) {
-        char name[16];
+        char name[32];
         struct mem next;
 
         snprintf(name, sizeof(name), "n%d.bin", k);
@@ -667,7 +667,7 @@ static void test_expanded_bytes(void **state)
 static void test_entries(void **state)
 {
     struct item it[30];
-    char names[30][16];
+    char names[30][32];
     struct lg_limits lim = {.max_archive_entries = 10};
     struct fix *f = *state;
     struct mem m;

@@ -35,6 +35,9 @@ struct lg_cli {
     unsigned max_decode_depth;   /* --max-decode-depth N (default 2) */
     bool no_default_rules;
     bool no_cache;               /* --no-cache */
+    const char *watchlist;       /* --watchlist FILE */
+    const char *label;           /* watch add --label */
+    struct lg_watchlist *watch;  /* loaded for scans, owned */
     bool show_secrets;
     bool binary;
     bool follow_symlinks;
@@ -148,7 +151,13 @@ int lg_cli_extras_end(struct lg_cli_extras *x,
                       const struct lg_run_summary *sum);
 void lg_cli_extras_free(struct lg_cli_extras *x);
 
-extern const struct lg_opt lg_opt_no_cache;
+extern const struct lg_opt lg_opt_no_cache, lg_opt_watchlist, lg_opt_label;
+
+struct lg_watchlist;
+int lg_cmd_watch(struct lg_cli *c);
+/* Load --watchlist FILE (must exist) or the default watch list (if any)
+ * into c->watch; prints the error. */
+int lg_cli_load_watchlist(struct lg_cli *c);
 
 /* Commands (cli/cmd_*.c). */
 int lg_cmd_scan(struct lg_cli *c);

@@ -183,6 +183,8 @@ int lg_cmd_git(struct lg_cli *c)
     lg_ignore_init(&ig);
     if (resolve_mode(c, &o) < 0)
         goto out;
+    if (lg_cli_load_watchlist(c) < 0)
+        goto out;
     rs = lg_cli_load_rules(c);
     if (!rs || lg_cli_suppressions(c, &repo, 1, &ig, &excludes) < 0)
         goto out;

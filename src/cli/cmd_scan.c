@@ -38,6 +38,8 @@ struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
         rc = lg_ruleset_add_path(rs, c->rules.v[i], &err);
     for (size_t i = 0; rc == LG_OK && i < c->disable.n; i++)
         rc = lg_ruleset_disable(rs, c->disable.v[i]);
+    if (rc == LG_OK && c->watch)
+        rc = lg_ruleset_set_watchlist(rs, c->watch);
     if (rc == LG_OK)
         rc = lg_ruleset_compile(rs, &err);
     if (rc < 0) {
@@ -163,6 +165,8 @@ int lg_cmd_scan(struct lg_cli *c)
 
     lg_error_clear(&err);
     lg_ignore_init(&ig);
+    if (lg_cli_load_watchlist(c) < 0)
+        return LG_EXIT_USAGE;
     rs = lg_cli_load_rules(c);
     if (!rs)
         return LG_EXIT_USAGE;

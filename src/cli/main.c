@@ -17,7 +17,7 @@ static const struct lg_opt *const scan_opts[] = {
     &lg_opt_max_expansion_ratio,
     &lg_opt_progress, &lg_opt_no_progress,
     &lg_opt_verify, &lg_opt_audit_log, &lg_opt_notify_url,
-    &lg_opt_notify_key, &lg_opt_notify_events,
+    &lg_opt_notify_key, &lg_opt_notify_events, &lg_opt_watchlist,
     &lg_opt_color, &lg_opt_quiet, &lg_opt_help, NULL};
 
 static const struct lg_opt *const verify_opts[] = {
@@ -54,8 +54,11 @@ static const struct lg_opt *const git_opts[] = {
     &lg_opt_no_inline_allow, &lg_opt_baseline, &lg_opt_ignore_file,
     &lg_opt_max_decode_depth, &lg_opt_no_archives, &lg_opt_max_archive_depth,
     &lg_opt_max_archive_entries, &lg_opt_max_expanded_bytes,
-    &lg_opt_max_expansion_ratio, &lg_opt_no_cache, &lg_opt_color,
-    &lg_opt_quiet, &lg_opt_help, NULL};
+    &lg_opt_max_expansion_ratio, &lg_opt_no_cache, &lg_opt_watchlist,
+    &lg_opt_color, &lg_opt_quiet, &lg_opt_help, NULL};
+
+static const struct lg_opt *const watch_opts[] = {
+    &lg_opt_watchlist, &lg_opt_label, &lg_opt_help, NULL};
 
 static const struct lg_opt *const hooks_opts[] = {
     &lg_opt_hook_pre_commit, &lg_opt_hook_pre_push, &lg_opt_chain,
@@ -125,6 +128,13 @@ static const struct lg_command commands[] = {
      "the spool,\n$XDG_STATE_HOME/leakguard/notify-spool.jsonl).  Exit "
      "status: 0 all delivered,\n3 some are still waiting.",
      notify_opts, lg_cmd_notify},
+    {"watch", "add [--label TEXT] | list | remove LABEL|FINGERPRINT",
+     "The DLP watch list of the organisation's own known credentials.  "
+     "'add' reads one\ncredential from standard input (not echoed on a "
+     "terminal) and stores only an\nHMAC-SHA256 fingerprint under a random "
+     "key, with the label; scans then report\nany occurrence of it as rule "
+     "'watchlist', in encoded text too.",
+     watch_opts, lg_cmd_watch},
     {"version", "", "Print the version of leakguard and its libraries.",
      plain_opts, lg_cmd_version},
     {"help", "[COMMAND]", "Show help for leakguard or one command.",

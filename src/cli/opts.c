@@ -9,6 +9,7 @@
 
 #include "cli/progress.h"
 #include "report/report.h"
+#include "rule/watchlist.h"
 
 void lg_cli_error(const char *fmt, ...)
 {
@@ -475,6 +476,27 @@ static int set_no_cache(struct lg_cli *c, const char *v, struct lg_error *e)
     return LG_OK;
 }
 
+static int set_watchlist(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->watchlist = v;
+    return LG_OK;
+}
+static int set_label(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->label = v;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_watchlist = {
+    "watchlist", 0, "FILE",
+    "the watch list of known credentials (default: "
+    "$XDG_CONFIG_HOME/leakguard/watchlist, used by scans when it exists)",
+    set_watchlist};
+const struct lg_opt lg_opt_label = {
+    "label", 0, "TEXT", "a label for the credential (watch add)", set_label};
+
 const struct lg_opt lg_opt_no_cache = {
     "no-cache", 0, NULL,
     "compile the rules afresh instead of using the cached Vectorscan "
@@ -482,6 +504,11 @@ const struct lg_opt lg_opt_no_cache = {
 
 void lg_cli_release(struct lg_cli *c)
 {
+    if (c->watch) {
+        lg_watchlist_release(c->watch);
+        free(c->watch);
+        c->watch = NULL;
+    }
     lg_strlist_release(&c->branches);
     lg_strlist_release(&c->baselines);
     lg_strlist_release(&c->ignore_files);

@@ -38,6 +38,7 @@
 #include "engine/decode.h"
 #include "engine/filter.h"
 #include "rule/validate.h"
+#include "rule/watchlist.h"
 #include "util/text.h"
 
 #define CTX_BACK 4096          /* bytes kept before K for context/allow */
@@ -119,6 +120,7 @@ struct lg_scanner {
     unsigned char *dbuf;    /* DEC_PREFIX + decoded run */
     uint64_t decoded_bytes;
     uint64_t last_run[LG_DEC_KINDS]; /* end+1 of the last run, per kind */
+    uint64_t watch_pos;     /* watch list: tokens before this are done */
     size_t dc_last[LG_DEC_KINDS];    /* index of the kind's last candidate */
     size_t dec_prefix;      /* prefix length of the run being rescanned */
     unsigned dec_kind;
@@ -285,6 +287,7 @@ static void reset_object(struct lg_scanner *s)
     s->n_dh = 0;
     lg_buf_clear(&s->darena);
     s->decoded_bytes = 0;
+    s->watch_pos = 0;
     memset(s->last_run, 0, sizeof(s->last_run));
     for (unsigned k = 0; k < LG_DEC_KINDS; k++)
         s->dc_last[k] = SIZE_MAX;
@@ -537,6 +540,99 @@ static void confirm(struct lg_scanner *s, uint64_t limit_k, bool eof)
 }
 
 /* ------------------------------------------------------------------ */
+/* Watch list                                                           */
+
+/* Bytes that end a token: blanks, quotes, brackets, ',' and ';'. */
+static bool is_delim(unsigned char c)
+{
+    return c <= ' ' || c == 0x7f || strchr("\"'`<>()[]{},;", c) != NULL;
+}
+
+/* Inside a token, credentials sit between these (key=value, user:pass@host,
+ * path/segments, query&pairs). */
+static bool is_sep(unsigned char c)
+{
+    return c == '=' || c == ':' || c == '@' || c == '/' || c == '?' ||
+           c == '&' || c == '#';
+}
+
+#define WATCH_MAX_SEPS 16
+
+/* Every span of the token [t, e) between two separators (or its ends) of a
+ * watched length is checked against the watch list. */
+static void watch_token(struct lg_scanner *s, uint64_t t, uint64_t e)
+{
+    uint64_t cut[WATCH_MAX_SEPS + 2];
+    size_t n = 0;
+
+    cut[n++] = t;
+    for (uint64_t p = t; p < e && n <= WATCH_MAX_SEPS; p++)
+        if (is_sep(s->win[p - s->base]))
+            cut[n++] = p;
+    cut[n++] = e;
+    for (size_t i = 0; i + 1 < n; i++) {
+        for (size_t j = i + 1; j < n; j++) {
+            uint64_t a = i == 0 ? cut[i] : cut[i] + 1, b = cut[j];
+            struct hit h;
+            uint64_t from, to;
+
+            if (b <= a || b - a < LG_WATCH_MIN_LEN)
+                continue;
+            if (b - a > LG_WATCH_MAX_LEN)
+                break;
+            if (!lg_watchlist_match(s->rs->watch, s->win + (a - s->base),
+                                    (size_t)(b - a)))
+                continue;
+            line_span(s, a, b, 0, &from, &to);
+            if (s->opts.allow_comments &&
+                memmem(s->win + (from - s->base), (size_t)(to - from),
+                       "leakguard:allow", 15))
+                continue;
+            h.rule = (uint32_t)s->rs->n;
+            h.dec = -1;
+            h.dropped = false;
+            h.start = h.sstart = a;
+            h.end = h.send = b;
+            if (push_hit(s, &h) < 0) {
+                set_status(s, LG_ENOMEM, "out of memory");
+                return;
+            }
+        }
+    }
+}
+
+/* Look at the tokens that start below `limit`. */
+static void watch_tokens(struct lg_scanner *s, uint64_t limit)
+{
+    uint64_t wend = s->base + s->len, p = s->watch_pos;
+
+    if (!s->rs->watch)
+        return;
+    if (p < s->base)
+        p = s->base;
+    while (p < limit && p < wend) {
+        uint64_t t;
+
+        while (p < wend && p < limit && is_delim(s->win[p - s->base]))
+            p++;
+        if (p >= limit || p >= wend)
+            break;
+        t = p;
+        while (p < wend && !is_delim(s->win[p - s->base]))
+            p++;
+        /* a token cut by the window end is longer than anything watched,
+         * except at the end of the object */
+        if (p < wend || limit == UINT64_MAX) {
+            watch_token(s, t, p);
+            /* "… is Hunter2-secret." : try without sentence punctuation */
+            if (p - t > 1 && strchr(".!?:", s->win[p - 1 - s->base]))
+                watch_token(s, t, p - 1);
+        }
+    }
+    s->watch_pos = p;
+}
+
+/* ------------------------------------------------------------------ */
 /* Decoding                                                             */
 
 /* A finding of the sub-scanner in decoded text: keep it if its secret lies
@@ -576,7 +672,9 @@ static int on_decoded(const struct lg_finding *f, void *payload)
     d->decoded = lg_decode_chain(s->dec_kind, f->decoded);
     snprintf(d->identity, sizeof(d->identity), "%s",
              f->identity ? f->identity : "");
-    h.rule = (uint32_t)(f->rule - s->rs->rules);
+    h.rule = f->rule == &s->rs->watch_rule
+                 ? (uint32_t)s->rs->n
+                 : (uint32_t)(f->rule - s->rs->rules);
     h.dec = (int32_t)s->n_dh;
     h.dropped = false;
     h.start = h.sstart = s->dec_start;
@@ -778,7 +876,7 @@ static void copy_snip(char *dst, const unsigned char *src, size_t n)
 static int report_hit(struct lg_scanner *s, const struct hit *h,
                       struct linectr *cur)
 {
-    const struct lg_crule *c = &s->rs->rules[h->rule];
+    const struct lg_crule *c = lg_ruleset_rule(s->rs, h->rule);
     const struct dhit *d = h->dec >= 0 ? &s->dh[h->dec] : NULL;
     const unsigned char *sec =
         d ? (const unsigned char *)s->darena.data + d->soff
@@ -791,10 +889,15 @@ static int report_hit(struct lg_scanner *s, const struct hit *h,
     uint64_t from, to;
     size_t nb, na;
 
-    if (d)
+    if (d) {
         snprintf(val.identity, sizeof(val.identity), "%s", d->identity);
-    else if (c->validator)
+    } else if (h->rule == s->rs->n) {
+        const char *label = lg_watchlist_match(s->rs->watch, sec, slen);
+        snprintf(val.identity, sizeof(val.identity), "%s",
+                 label && *label ? label : "watched");
+    } else if (c->validator) {
         c->validator->check(sec, slen, &val); /* passed in keep_hit */
+    }
     memset(&f, 0, sizeof(f));
     f.rule = c;
     f.path = (char *)s->path;
@@ -845,8 +948,8 @@ static bool is_generic(const struct lg_rule *r)
 static bool better(const struct lg_scanner *s, const struct hit *a,
                    const struct hit *b)
 {
-    const struct lg_rule *ra = &s->rs->rules[a->rule].rule;
-    const struct lg_rule *rb = &s->rs->rules[b->rule].rule;
+    const struct lg_rule *ra = &lg_ruleset_rule(s->rs, a->rule)->rule;
+    const struct lg_rule *rb = &lg_ruleset_rule(s->rs, b->rule)->rule;
     bool ga = is_generic(ra), gb = is_generic(rb);
 
     if (ga != gb)
@@ -876,6 +979,8 @@ static void resolve_overlaps(struct lg_scanner *s)
                 break;
             if (a->rule == b->rule && a->dec < 0 && b->dec < 0)
                 continue; /* a rule's own matches never overlap */
+            if (a->rule == s->rs->n || b->rule == s->rs->n)
+                continue; /* a watched credential is reported as such */
             if (better(s, a, b))
                 b->dropped = true;
             else
@@ -937,6 +1042,7 @@ static void advance(struct lg_scanner *s)
         return;
     k = end - s->L - MARGIN;
     confirm(s, k, false);
+    watch_tokens(s, k);
     /* a run may extend LG_DECODE_MAX_RUN past its candidate */
     process_decodes(s, k > LG_DECODE_MAX_RUN ? k - LG_DECODE_MAX_RUN : 0);
     report_hits(s, k > s->L ? k - s->L : 0);
@@ -1028,6 +1134,7 @@ int lg_scanner_end(struct lg_scanner *s)
         for (size_t i = 0; i < s->n_iv; i++)
             s->iv[i].open = false;
         confirm(s, UINT64_MAX, true);
+        watch_tokens(s, UINT64_MAX);
         process_decodes(s, UINT64_MAX);
         report_hits(s, UINT64_MAX);
     }

@@ -25,6 +25,7 @@
 
 #include "rule/dbcache.h"
 #include "rule/validate.h"
+#include "rule/watchlist.h"
 #include "util/buf.h"
 
 /* An encoded value is looked for where values are: after '=', ':', a
@@ -119,6 +120,30 @@ char *lg_ruleset_default_cache_dir(void)
     else
         return NULL;
     return lg_buf_detach(&b);
+}
+
+int lg_ruleset_set_watchlist(struct lg_ruleset *rs,
+                             const struct lg_watchlist *wl)
+{
+    static char id[] = "watchlist", name[] = "Watched credential",
+                desc[] = "A credential on the organisation's watch list "
+                         "(leakguard watch add), found by its keyed "
+                         "fingerprint whatever its format.",
+                tag[] = "watchlist";
+    static char *tags[] = {tag};
+    struct lg_rule *r = &rs->watch_rule.rule;
+
+    rs->watch = wl && wl->n ? wl : NULL;
+    memset(&rs->watch_rule, 0, sizeof(rs->watch_rule));
+    r->id = id;
+    r->name = name;
+    r->description = desc;
+    r->severity = LG_SEV_CRITICAL;
+    r->confidence = LG_CONF_HIGH;
+    r->max_len = LG_WATCH_MAX_LEN;
+    r->tags.v = tags;
+    r->tags.n = 1;
+    return LG_OK;
 }
 
 int lg_ruleset_disable(struct lg_ruleset *rs, const char *id)
@@ -455,6 +480,8 @@ int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err)
             rs->max_lookbehind = c->lookbehind;
         rs->n_enabled++;
     }
+    if (rs->watch && rs->max_len < LG_WATCH_MAX_LEN)
+        rs->max_len = LG_WATCH_MAX_LEN;
     rc = build_database(rs, err);
     if (rc < 0)
         return rc;

@@ -16,7 +16,8 @@
 #include "rule/rule.h"
 #include "util/error.h"
 
-struct lg_validator; /* rule/validate.h */
+struct lg_validator;  /* rule/validate.h */
+struct lg_watchlist;  /* rule/watchlist.h */
 
 /* The engine's decoders find encoded runs in the same Vectorscan pass as
  * the rules: expression k of lg_decode_hs_expr matches once at the end of
@@ -47,6 +48,8 @@ struct lg_ruleset {
     size_t n_enabled;           /* rules not disabled */
     struct lg_strlist disabled_ids; /* from lg_ruleset_disable */
     char *cache_dir;            /* Vectorscan database cache, NULL = off */
+    const struct lg_watchlist *watch; /* known credentials, or NULL */
+    struct lg_crule watch_rule; /* rule `watchlist`, outside rules[] */
     bool cache_hit;             /* the database came from the cache */
     bool compiled;
 };
@@ -74,6 +77,19 @@ int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir);
 /* $XDG_CACHE_HOME/leakguard, else $HOME/.cache/leakguard; NULL if neither
  * is set.  Caller frees. */
 char *lg_ruleset_default_cache_dir(void);
+
+/* Report occurrences of the watch list's credentials as rule `watchlist`
+ * (wl is borrowed; NULL or empty turns it off).  Call before compile. */
+int lg_ruleset_set_watchlist(struct lg_ruleset *rs,
+                             const struct lg_watchlist *wl);
+
+/* The rule a finding's rule index refers to: rules[i], or the watch list
+ * rule for index n. */
+static inline const struct lg_crule *lg_ruleset_rule(
+    const struct lg_ruleset *rs, size_t i)
+{
+    return i < rs->n ? &rs->rules[i] : &rs->watch_rule;
+}
 
 /* Compile every rule.  Errors name the rule and its file:line:col. */
 int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err);

@@ -36,6 +36,8 @@ struct lg_cli {
     bool no_default_rules;
     bool no_cache;               /* --no-cache */
     const char *watchlist;       /* --watchlist FILE */
+    const char *stats;           /* --stats FILE */
+    bool strict;                 /* --strict */
     const char *label;           /* watch add --label */
     struct lg_watchlist *watch;  /* loaded for scans, owned */
     bool show_secrets;
@@ -151,7 +153,11 @@ int lg_cli_extras_end(struct lg_cli_extras *x,
                       const struct lg_run_summary *sum);
 void lg_cli_extras_free(struct lg_cli_extras *x);
 
-extern const struct lg_opt lg_opt_no_cache, lg_opt_watchlist, lg_opt_label;
+extern const struct lg_opt lg_opt_no_cache, lg_opt_watchlist, lg_opt_label,
+    lg_opt_stats, lg_opt_strict;
+
+/* Whether SIGINT/SIGTERM arrived during a scan (cli/run.c). */
+bool lg_cli_interrupted(void);
 
 struct lg_watchlist;
 int lg_cmd_watch(struct lg_cli *c);

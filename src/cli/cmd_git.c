@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run.h"
 #include "report/report.h"
 #include "scan/ignore.h"
 #include "scan/session.h"
@@ -15,69 +16,6 @@
 
 /* The helpers below mirror cmd_scan.c's (static there). */
 
-static void print_notice(const struct lg_notice *n, void *payload)
-{
-    const struct lg_cli *c = payload;
-
-    if (c->quiet)
-        return;
-    fprintf(stderr, "leakguard: %s: %s%s%s%s\n", lg_notice_kind_name(n->kind),
-            n->path ? "'" : "", n->path ? n->path : "", n->path ? "': " : "",
-            n->message);
-}
-
-static bool use_color(const struct lg_cli *c, FILE *out)
-{
-    const char *nc = getenv("NO_COLOR");
-
-    if (c->color && strcmp(c->color, "always") == 0)
-        return true;
-    if (c->color && strcmp(c->color, "never") == 0)
-        return false;
-    if (nc && *nc)
-        return false;
-    return out == stdout && isatty(STDOUT_FILENO);
-}
-
-static void print_summary(const struct lg_run_summary *s)
-{
-    fprintf(stderr,
-            "leakguard: %llu finding%s in %llu blob%s (%llu bytes), %llu "
-            "skipped, %llu failed, %.2f s\n",
-            (unsigned long long)s->findings, s->findings == 1 ? "" : "s",
-            (unsigned long long)s->objects_scanned,
-            s->objects_scanned == 1 ? "" : "s",
-            (unsigned long long)s->bytes_scanned,
-            (unsigned long long)s->objects_skipped,
-            (unsigned long long)s->objects_failed, s->seconds);
-}
-
-/* The options that select what is scanned, for SARIF invocations (no
- * secrets are ever on the command line). */
-static char *command_line(const struct lg_cli *c)
-{
-    struct lg_buf b;
-
-    lg_buf_init(&b, 64 * 1024);
-    lg_buf_puts(&b, "leakguard git");
-    for (size_t i = 0; i < c->branches.n; i++)
-        lg_buf_printf(&b, " --branch %s", c->branches.v[i]);
-    if (c->range)
-        lg_buf_printf(&b, " --range %s", c->range);
-    if (c->since)
-        lg_buf_printf(&b, " --since %s", c->since);
-    if (c->staged)
-        lg_buf_puts(&b, " --staged");
-    if (c->pre_push)
-        lg_buf_puts(&b, " --pre-push");
-    for (int i = 0; i < c->n_args; i++) {
-        lg_buf_putc(&b, ' ');
-        lg_buf_puts(&b, c->args[i]);
-    }
-    return lg_buf_detach(&b);
-}
-
-/* Check the combination of options; fills o's mode fields. */
 static int resolve_mode(const struct lg_cli *c, struct lg_git_opts *o)
 {
     int modes = !!c->range + !!c->since + c->staged + c->pre_push;
@@ -124,118 +62,59 @@ static int resolve_mode(const struct lg_cli *c, struct lg_git_opts *o)
 }
 
 /* Begin the session, queue the repository's blobs, end it (the report is
- * written even after a failure).  Returns the exit status. */
-static int run(struct lg_session *s, const struct lg_cli *c, const char *repo,
-               const struct lg_git_opts *o, const struct lg_reporter_ops *rep,
-               FILE *out)
+ * written even after a failure).  Returns LG_OK or the exit status of a
+ * failure of the history walk itself. */
+static int run(struct lg_cli_run *r, const char *repo,
+               const struct lg_git_opts *o, int *rc, struct lg_error *err)
 {
-    struct lg_error err, gerr;
-    int rc, grc = LG_OK;
+    struct lg_error gerr;
+    int grc = LG_OK;
 
-    lg_error_clear(&err);
     lg_error_clear(&gerr);
-    rc = lg_session_begin(s, &err);
-    if (rc == LG_OK)
-        grc = lg_git_scan(s, repo, o, &gerr);
-    if (lg_session_end(s, rc < 0 ? NULL : &err) < 0 && rc == LG_OK)
-        rc = err.code ? err.code : LG_EINTERNAL;
-    if (fflush(out) != 0 || ferror(out)) {
-        if (rc == LG_OK)
-            rc = lg_error_set(&err, LG_EIO, "cannot write the report: %s",
-                              strerror(errno));
-    }
-    if (grc < 0) {
+    *rc = lg_session_begin(r->s, err);
+    if (*rc == LG_OK)
+        grc = lg_git_scan(r->s, repo, o, &gerr);
+    if (lg_session_end(r->s, *rc < 0 ? NULL : err) < 0 && *rc == LG_OK)
+        *rc = err->code ? err->code : LG_EINTERNAL;
+    if (grc < 0 && !lg_cli_interrupted()) { /* a stop is not a failure */
         lg_cli_error("%s", gerr.msg);
         return grc == LG_EINVAL || grc == LG_ENOTFOUND ? LG_EXIT_USAGE
                                                        : LG_EXIT_ERROR;
     }
-    if (rc < 0) {
-        lg_cli_error("%s", err.msg[0] ? err.msg : lg_strerror(rc));
-        return LG_EXIT_ERROR;
-    }
-    if (!c->quiet && rep != &lg_report_text)
-        print_summary(lg_session_summary(s));
-    return lg_session_summary(s)->findings ? c->exit_code : LG_EXIT_CLEAN;
+    return LG_OK;
 }
 
 int lg_cmd_git(struct lg_cli *c)
 {
-    const struct lg_reporter_ops *rep =
-        lg_reporter_find(c->format ? c->format : "text");
     const char *git_dir = getenv("GIT_DIR"); /* set when git runs a hook */
     const char *repo = c->n_args             ? c->args[0]
                        : git_dir && *git_dir ? git_dir
                                              : ".";
     struct lg_git_opts o = {0};
-    struct lg_scan_config cfg = {0};
-    struct lg_strlist excludes = {0};
-    struct lg_report_env env = {0};
-    struct lg_session *s = NULL;
-    struct lg_ruleset *rs = NULL;
-    struct lg_ignore ig;
+    struct lg_cli_run r;
     struct lg_error err;
-    char cwd[PATH_MAX];
-    char *cmdline = NULL;
-    FILE *out = stdout;
-    int status = LG_EXIT_USAGE;
+    int status, rc = LG_OK;
 
     lg_error_clear(&err);
-    lg_ignore_init(&ig);
+    memset(&r, 0, sizeof(r));
     if (resolve_mode(c, &o) < 0)
-        goto out;
-    if (lg_cli_load_watchlist(c) < 0)
-        goto out;
-    rs = lg_cli_load_rules(c);
-    if (!rs || lg_cli_suppressions(c, &repo, 1, &ig, &excludes) < 0)
-        goto out;
-    if (c->output && !(out = fopen(c->output, "w"))) {
-        lg_cli_error("cannot open '%s' for writing: %s", c->output,
-                     strerror(errno));
-        out = stdout;
-        goto out;
-    }
-    o.excludes = &excludes;
-    cfg.threads = c->threads;
-    cfg.binary = c->binary;
-    cfg.allow_comments = !c->no_inline_allow;
-    cfg.max_decode_depth = c->max_decode_depth;
-    cfg.max_file_size = c->max_file_size;
-    cfg.no_archives = c->no_archives; /* archives committed to the repo */
-    cfg.limits = c->limits;
-    cfg.excludes = excludes;
-    cfg.ignore = &ig;
-    cmdline = command_line(c);
-    env.out = out;
-    env.show_secrets = c->show_secrets;
-    env.color = use_color(c, out);
-    env.rs = rs;
-    env.tool_version = LG_VERSION;
-    env.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
-    env.command_line = cmdline;
+        return LG_EXIT_USAGE;
     if (lg_git_init(&err) < 0) {
         lg_cli_error("%s", err.msg);
-        status = LG_EXIT_ERROR;
-        goto out;
+        return LG_EXIT_ERROR;
     }
-    if (lg_session_new(&s, rs, &cfg, rep, &env, print_notice, c, &err) < 0) {
-        lg_cli_error("%s", err.msg);
-        status = LG_EXIT_ERROR;
-    } else {
-        status = run(s, c, repo, &o, rep, out);
+    status = lg_cli_run_begin(&r, c, "git", &repo, 1);
+    if (status == LG_OK) {
+        o.excludes = &r.excludes;
+        status = run(&r, repo, &o, &rc, &err);
+        if (status == LG_OK)
+            status = lg_cli_run_finish(&r, rc, &err);
     }
-    /* After the workers have ended (see lg_git_init). */
-    lg_session_free(s);
-    s = NULL;
+    /* The session's workers hold libgit2 handles: free it before libgit2
+     * shuts down (see lg_git_init). */
+    lg_session_free(r.s);
+    r.s = NULL;
     lg_git_shutdown();
-out:
-    if (out != stdout && fclose(out) != 0 && status != LG_EXIT_USAGE) {
-        lg_cli_error("cannot write '%s': %s", c->output, strerror(errno));
-        status = LG_EXIT_ERROR;
-    }
-    lg_session_free(s);
-    lg_ruleset_free(rs);
-    lg_ignore_release(&ig);
-    lg_strlist_release(&excludes);
-    free(cmdline);
+    lg_cli_run_release(&r);
     return status;
 }

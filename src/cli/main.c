@@ -18,7 +18,8 @@ static const struct lg_opt *const scan_opts[] = {
     &lg_opt_progress, &lg_opt_no_progress,
     &lg_opt_verify, &lg_opt_audit_log, &lg_opt_notify_url,
     &lg_opt_notify_key, &lg_opt_notify_events, &lg_opt_watchlist,
-    &lg_opt_color, &lg_opt_quiet, &lg_opt_help, NULL};
+    &lg_opt_stats, &lg_opt_strict, &lg_opt_color, &lg_opt_quiet,
+    &lg_opt_help, NULL};
 
 static const struct lg_opt *const verify_opts[] = {
     &lg_opt_report, &lg_opt_only_live, &lg_opt_format, &lg_opt_output,
@@ -55,7 +56,10 @@ static const struct lg_opt *const git_opts[] = {
     &lg_opt_max_decode_depth, &lg_opt_no_archives, &lg_opt_max_archive_depth,
     &lg_opt_max_archive_entries, &lg_opt_max_expanded_bytes,
     &lg_opt_max_expansion_ratio, &lg_opt_no_cache, &lg_opt_watchlist,
-    &lg_opt_color, &lg_opt_quiet, &lg_opt_help, NULL};
+    &lg_opt_progress, &lg_opt_no_progress, &lg_opt_verify, &lg_opt_audit_log,
+    &lg_opt_notify_url, &lg_opt_notify_key, &lg_opt_notify_events,
+    &lg_opt_stats, &lg_opt_strict, &lg_opt_color, &lg_opt_quiet,
+    &lg_opt_help, NULL};
 
 static const struct lg_opt *const watch_opts[] = {
     &lg_opt_watchlist, &lg_opt_label, &lg_opt_help, NULL};

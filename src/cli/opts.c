@@ -489,6 +489,29 @@ static int set_label(struct lg_cli *c, const char *v, struct lg_error *e)
     return LG_OK;
 }
 
+static int set_stats(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->stats = v;
+    return LG_OK;
+}
+static int set_strict(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v;
+    (void)e;
+    c->strict = true;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_stats = {
+    "stats", 0, "FILE",
+    "write the run summary (objects and bytes scanned, skipped and failed by "
+    "reason, findings) to FILE as JSON", set_stats};
+const struct lg_opt lg_opt_strict = {
+    "strict", 0, NULL,
+    "exit with status 3 when any object was skipped or failed (exclusions "
+    "you asked for aside)", set_strict};
+
 const struct lg_opt lg_opt_watchlist = {
     "watchlist", 0, "FILE",
     "the watch list of known credentials (default: "

@@ -131,6 +131,7 @@ void lg_report_write_summary(struct lg_json *j,
     lg_json_kuint(j, "suppressed", sum->suppressed);
     lg_json_kuint(j, "rules", sum->rules);
     lg_json_kdouble(j, "seconds", sum->seconds);
+    lg_json_kbool(j, "interrupted", sum->interrupted);
     lg_json_key(j, "by_reason");
     lg_json_obj_begin(j);
     for (size_t i = 0; i < sum->n_reasons && i < LG_MAX_REASONS; i++)

@@ -32,6 +32,7 @@ enum lg_notice_kind {
 #define LG_REASON_ENGINE "engine-error"
 #define LG_REASON_TOO_DEEP "too-deep"
 #define LG_REASON_LOOP "symlink-loop"
+#define LG_REASON_INTERRUPTED "interrupted"
 
 struct lg_notice {
     enum lg_notice_kind kind;
@@ -53,6 +54,7 @@ struct lg_run_summary {
     uint64_t suppressed;     /* dropped by a baseline or ignore file */
     uint64_t rules;          /* enabled rules */
     double seconds;
+    bool interrupted;        /* SIGINT/SIGTERM: the report is partial */
     /* skipped/failed counts by reason code */
     const char *reason[LG_MAX_REASONS];
     uint64_t reason_count[LG_MAX_REASONS];

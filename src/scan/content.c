@@ -515,6 +515,14 @@ static void scan_object(struct walk *w, struct lg_reader *rd, const char *path,
     }
     rc = lg_scanner_commit(c->sc, (size_t)n);
     while (rc == LG_OK && n > 0) {
+        if (c->stop && *c->stop) {
+            lg_scanner_abort(c->sc);
+            res->kind = LG_CONTENT_FAILED;
+            res->reason = LG_REASON_INTERRUPTED;
+            snprintf(res->message, sizeof(res->message),
+                     "scan interrupted before the end of the object");
+            return;
+        }
         rc = lg_scanner_reserve(c->sc, &room, &cap);
         if (rc < 0)
             break;

@@ -17,6 +17,7 @@
 #ifndef LG_SCAN_CONTENT_H
 #define LG_SCAN_CONTENT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -62,6 +63,7 @@ struct lg_content {
     bool binary;             /* scan binary objects too */
     bool no_archives;        /* archives are opaque (binary) objects */
     struct lg_limits limits; /* resolved: no zero fields */
+    const volatile sig_atomic_t *stop; /* set: abandon the object */
 };
 
 /* Archives are expanded with the default limits unless configured. */

@@ -59,6 +59,7 @@ struct lg_session {
     struct lg_run_summary sum;
     struct lg_worker *workers;
     unsigned n_workers;
+    uint64_t dropped;  /* queued jobs not run after an interrupt */
     struct timespec t0;
 };
 
@@ -74,7 +75,8 @@ struct lg_worker {
 /* ------------------------------------------------------------------ */
 /* Sink (callers hold s->mu)                                            */
 
-static void count_reason(struct lg_run_summary *sum, const char *reason)
+static void count_reason_n(struct lg_run_summary *sum, const char *reason,
+                           uint64_t n)
 {
     size_t i;
 
@@ -88,7 +90,12 @@ static void count_reason(struct lg_run_summary *sum, const char *reason)
         sum->reason_count[i] = 0;
         sum->n_reasons++;
     }
-    sum->reason_count[i]++;
+    sum->reason_count[i] += n;
+}
+
+static void count_reason(struct lg_run_summary *sum, const char *reason)
+{
+    count_reason_n(sum, reason, 1);
 }
 
 static void fatal(struct lg_session *s, int rc)
@@ -275,6 +282,11 @@ static void file_job(struct lg_worker *w, void *arg)
     close(fd);
 }
 
+static bool stopped(const struct lg_session *s)
+{
+    return s->cfg->stop && *s->cfg->stop;
+}
+
 static void *worker_main(void *arg)
 {
     struct lg_worker *w = arg;
@@ -295,7 +307,13 @@ static void *worker_main(void *arg)
         s->q_len--;
         pthread_cond_signal(&s->not_full);
         pthread_mutex_unlock(&s->mu);
-        j.fn(w, j.arg);
+        if (stopped(s)) {
+            pthread_mutex_lock(&s->mu);
+            s->dropped++;
+            pthread_mutex_unlock(&s->mu);
+        } else {
+            j.fn(w, j.arg);
+        }
         if (j.free_arg)
             j.free_arg(j.arg);
     }
@@ -305,6 +323,11 @@ static void *worker_main(void *arg)
 int lg_session_push(struct lg_session *s, lg_job_fn fn, void *arg,
                     void (*free_arg)(void *))
 {
+    if (stopped(s)) {
+        if (free_arg)
+            free_arg(arg);
+        return LG_ESTOP;
+    }
     pthread_mutex_lock(&s->mu);
     while (s->q_len == QUEUE_CAP)
         pthread_cond_wait(&s->not_full, &s->mu);
@@ -476,6 +499,7 @@ static int start_workers(struct lg_session *s, struct lg_error *err)
             return lg_error_set(err, rc, "out of memory");
         lg_content_configure(&w->content, &s->cfg->limits,
                              s->cfg->no_archives);
+        w->content.stop = s->cfg->stop;
         if (pthread_create(&w->tid, NULL, worker_main, w) != 0)
             return lg_error_set(err, LG_EINTERNAL,
                                 "cannot start a worker thread");
@@ -515,6 +539,8 @@ int lg_session_walk(struct lg_session *s, const char *const *roots,
         int rc = strcmp(roots[i], "-") == 0
                      ? push_file(s, "-")
                      : lg_walk(roots[i], &wo, on_walk, s, err);
+        if (rc == LG_ESTOP || stopped(s))
+            break; /* interrupted: what was queued is accounted for */
         if (rc < 0)
             return rc;
     }
@@ -589,6 +615,17 @@ int lg_session_end(struct lg_session *s, struct lg_error *err)
     int rc = LG_OK, wrc;
 
     stop_workers(s);
+    if (stopped(s)) {
+        char msg[160];
+        s->sum.interrupted = true;
+        snprintf(msg, sizeof(msg),
+                 "scan interrupted: %llu queued object%s not scanned, the "
+                 "report is partial",
+                 (unsigned long long)s->dropped, s->dropped == 1 ? "" : "s");
+        add_notice(s, LG_NOTICE_INFO, LG_REASON_INTERRUPTED, NULL, msg);
+        s->sum.objects_skipped += s->dropped;
+        count_reason_n(&s->sum, LG_REASON_INTERRUPTED, s->dropped);
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->sum.seconds = (double)(t1.tv_sec - s->t0.tv_sec) +
                      (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;

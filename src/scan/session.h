@@ -7,6 +7,7 @@
 #ifndef LG_SCAN_SESSION_H
 #define LG_SCAN_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,10 @@ struct lg_scan_config {
     uint64_t max_file_size;    /* 0 = unlimited */
     struct lg_strlist excludes;/* globs (borrowed) */
     const struct lg_ignore *ignore; /* suppressed fingerprints, or NULL */
+    /* when *stop becomes nonzero (a signal), no more work is started, the
+     * object being scanned is abandoned with a notice, and the report is
+     * written and flagged as interrupted */
+    const volatile sig_atomic_t *stop;
     bool no_archives;          /* archives are opaque (binary) objects */
     struct lg_limits limits;   /* archive expansion; 0 fields = defaults */
     /* Called once before the report is written, on the calling thread,

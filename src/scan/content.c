@@ -69,10 +69,12 @@ static ssize_t fd_read(void *ctx, void *buf, size_t n)
     }
 }
 
-void lg_reader_fd(struct lg_reader *r, int *fd)
+void lg_reader_fd(struct lg_reader *r, int *fd, uint64_t size)
 {
     r->read = fd_read;
     r->ctx = fd;
+    r->size = size;
+    r->done = 0;
 }
 
 /* Readers are known to seek by their read function (a seek member in
@@ -200,20 +202,24 @@ static ssize_t read_some(struct lg_reader *r, void *buf, size_t n)
     return r->read(r->ctx, buf, n);
 }
 
-/* Read until `n` bytes or end of input (a first read may be short on
- * pipes; the sniff wants a full prefix). */
+/* Read until `n` bytes or the end of input, so that a short count means
+ * the end (reads from pipes and archives may be short); -1 on an error. */
 static ssize_t read_full(struct lg_reader *rd, unsigned char *buf, size_t n)
 {
     size_t got = 0;
 
+    /* a known size ends the object without a read that returns 0 */
+    if (rd->size && rd->size - rd->done < n)
+        n = (size_t)(rd->size - rd->done);
     while (got < n) {
         ssize_t r = read_some(rd, buf + got, n - got);
         if (r < 0)
-            return got ? (ssize_t)got : -1;
+            return -1;
         if (r == 0)
             break;
         got += (size_t)r;
     }
+    rd->done += got;
     return (ssize_t)got;
 }
 
@@ -347,7 +353,7 @@ static void scan_member(struct walk *w, struct lg_archive *a,
                         const char *container, unsigned depth)
 {
     struct member_rd mr = {a, w->x, {0, ""}, false};
-    struct lg_reader rd = {member_read, &mr};
+    struct lg_reader rd = {member_read, &mr, 0, 0};
     struct lg_content_result res;
 
     memset(&res, 0, sizeof(res));
@@ -514,7 +520,9 @@ static void scan_object(struct walk *w, struct lg_reader *rd, const char *path,
         return;
     }
     rc = lg_scanner_commit(c->sc, (size_t)n);
-    while (rc == LG_OK && n > 0) {
+    /* read_full stops short only at the end: a small file needs no more
+     * reads */
+    while (rc == LG_OK && n > 0 && (size_t)n == cap) {
         if (c->stop && *c->stop) {
             lg_scanner_abort(c->sc);
             res->kind = LG_CONTENT_FAILED;
@@ -526,7 +534,7 @@ static void scan_object(struct walk *w, struct lg_reader *rd, const char *path,
         rc = lg_scanner_reserve(c->sc, &room, &cap);
         if (rc < 0)
             break;
-        n = read_some(rd, room, cap);
+        n = read_full(rd, room, cap);
         if (n < 0) {
             fail_mid(c, res, path);
             return;

@@ -33,13 +33,16 @@
 struct lg_reader {
     ssize_t (*read)(void *ctx, void *buf, size_t n);
     void *ctx;
+    uint64_t size; /* bytes expected, when known (saves the read that would
+                      only see the end); 0 = unknown */
+    uint64_t done; /* bytes read so far (the pipeline keeps it) */
 };
 
 /* A reader over a file descriptor (retries EINTR).  An archive read through
  * it may also be read with lseek(2) when the descriptor allows it (a
  * regular file: zip central directory, 7z); every other reader is read as
- * a stream. */
-void lg_reader_fd(struct lg_reader *r, int *fd);
+ * a stream.  size as in struct lg_reader (0 = unknown). */
+void lg_reader_fd(struct lg_reader *r, int *fd, uint64_t size);
 
 /* Outcome of one object. */
 struct lg_content_result {

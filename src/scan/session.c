@@ -255,12 +255,12 @@ static void file_job(struct lg_worker *w, void *arg)
 
     if (strcmp(path, "-") == 0) {
         fd = STDIN_FILENO;
-        lg_reader_fd(&r, &fd);
+        lg_reader_fd(&r, &fd, 0);
         lg_worker_scan(w, &r, "(stdin)", NULL);
         return;
     }
     /* O_NONBLOCK: a path swapped for a FIFO after the walk must not hang
-     * the scan; cleared below for regular files. */
+     * the scan (on regular files the flag changes nothing). */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         char msg[300];
@@ -276,8 +276,7 @@ static void file_job(struct lg_worker *w, void *arg)
         close(fd);
         return;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    lg_reader_fd(&r, &fd);
+    lg_reader_fd(&r, &fd, (uint64_t)st.st_size);
     lg_worker_scan(w, &r, path, NULL);
     close(fd);
 }

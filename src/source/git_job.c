@@ -349,6 +349,8 @@ static void scan_item(struct lg_worker *w, struct lg_git_drv *d,
     }
     r.read = mem_read;
     r.ctx = &m;
+    r.size = m.left;
+    r.done = 0;
     lg_worker_scan(w, &r, it->path, &ctx);
     for (unsigned i = 0; i < add.n_old; i++)
         free(add.r[i]);

@@ -9,6 +9,8 @@
  * spaces, so the snippet is one line and cannot drive a terminal. */
 #include "engine/finding.h"
 
+#include "rule/ruleset.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,9 +54,39 @@ int lg_finding_copy(struct lg_finding *dst, const struct lg_finding *src)
     dst->verification.provider = dup_str(src->verification.provider, &rc);
     dst->verification.identity = dup_str(src->verification.identity, &rc);
     dst->verification.detail = dup_str(src->verification.detail, &rc);
+    dst->part = NULL;
+    if (src->part && rc == LG_OK)
+        rc = lg_finding_set_part(dst, src->part->rule, src->part->secret,
+                                 src->part->secret_len, src->part->line,
+                                 src->part->column);
     if (rc < 0)
         lg_finding_release(dst);
     return rc;
+}
+
+int lg_finding_set_part(struct lg_finding *f, const struct lg_crule *rule,
+                        const char *secret, size_t len, uint64_t line,
+                        uint64_t column)
+{
+    struct lg_finding_part *p = calloc(1, sizeof(*p));
+
+    if (!p || !(p->secret = lg_strndup(secret, len))) {
+        free(p);
+        return LG_ENOMEM;
+    }
+    p->rule = rule;
+    p->secret_len = len;
+    lg_redact(secret, len, p->redacted, sizeof(p->redacted));
+    lg_fingerprint(rule->rule.id, secret, len, p->fingerprint);
+    p->line = line;
+    p->column = column;
+    if (f->part) {
+        memset(f->part->secret, 0, f->part->secret_len);
+        free(f->part->secret);
+        free(f->part);
+    }
+    f->part = p;
+    return LG_OK;
 }
 
 void lg_finding_release(struct lg_finding *f)
@@ -81,6 +113,12 @@ void lg_finding_release(struct lg_finding *f)
     free(f->verification.detail);
     f->verification.provider = f->verification.identity = NULL;
     f->verification.detail = NULL;
+    if (f->part) {
+        memset(f->part->secret, 0, f->part->secret_len);
+        free(f->part->secret);
+        free(f->part);
+        f->part = NULL;
+    }
 }
 
 const char *lg_verify_status_name(enum lg_verify_status s)

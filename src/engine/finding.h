@@ -44,6 +44,17 @@ struct lg_verification {
 /* "live", "invalid", "restricted", "unknown", "error"; NULL for NONE. */
 const char *lg_verify_status_name(enum lg_verify_status s);
 
+/* The finding of a rule's pair_with rule next to this one (e.g. a OneSpan
+ * client secret's client id): the two are one credential. */
+struct lg_finding_part {
+    const struct lg_crule *rule;
+    char *secret;                 /* raw, secret_len bytes + NUL */
+    size_t secret_len;
+    char redacted[LG_REDACT_MAX];
+    char fingerprint[LG_FINGERPRINT_LEN + 1];
+    uint64_t line, column;
+};
+
 struct lg_finding {
     const struct lg_crule *rule;  /* borrowed from the ruleset */
     char *path;                   /* display path; archive members use '!' */
@@ -65,11 +76,18 @@ struct lg_finding {
      * copied by lg_finding_copy. */
     const struct lg_finding *locations;
     size_t n_locations;
+    struct lg_finding_part *part; /* owned, or NULL (set by the session) */
     struct lg_verification verification; /* copied by lg_finding_copy */
 };
 
 /* Deep copy; returns LG_OK or LG_ENOMEM. */
 int lg_finding_copy(struct lg_finding *dst, const struct lg_finding *src);
+/* Attach the paired rule's finding (copies the secret; replaces a part
+ * already attached).  LG_OK or LG_ENOMEM. */
+int lg_finding_set_part(struct lg_finding *f, const struct lg_crule *rule,
+                        const char *secret, size_t len, uint64_t line,
+                        uint64_t column);
+
 /* Free what lg_finding_copy allocated (dst itself is not freed). */
 void lg_finding_release(struct lg_finding *f);
 

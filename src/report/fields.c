@@ -97,6 +97,21 @@ int lg_report_write_finding(struct lg_json *j, const struct lg_finding *f,
     lg_json_arr_end(j);
     if (f->git.commit)
         write_git(j, &f->git);
+    if (f->part) {
+        const struct lg_finding_part *pt = f->part;
+        lg_json_key(j, "pair");
+        lg_json_obj_begin(j);
+        lg_json_kstr(j, "rule_id", pt->rule->rule.id);
+        lg_json_key(j, "secret");
+        if (show_secrets)
+            lg_json_strn(j, pt->secret, pt->secret_len);
+        else
+            lg_json_str(j, pt->redacted);
+        lg_json_kstr(j, "fingerprint", pt->fingerprint);
+        lg_json_kuint(j, "line", pt->line);
+        lg_json_kuint(j, "column", pt->column);
+        lg_json_obj_end(j);
+    }
     if (f->n_locations) {
         lg_json_key(j, "locations");
         lg_json_arr_begin(j);

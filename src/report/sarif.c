@@ -545,6 +545,15 @@ static void result_properties(struct lg_json *j, const struct lg_finding *f,
         lg_json_kstr(j, "identity", f->identity);
     lg_report_write_verification(j, &f->verification);
     lg_json_kdouble(j, "entropy", f->entropy);
+    if (f->part) {
+        lg_json_key(j, "pair");
+        lg_json_obj_begin(j);
+        lg_json_kstr(j, "ruleId", f->part->rule->rule.id);
+        lg_json_kstr(j, "fingerprint", f->part->fingerprint);
+        lg_json_kuint(j, "line", f->part->line);
+        lg_json_kuint(j, "column", f->part->column);
+        lg_json_obj_end(j);
+    }
     if (f->git.commit) {
         lg_json_kstr(j, "commit", f->git.commit);
         lg_json_kstr(j, "author", f->git.author);

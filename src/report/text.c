@@ -287,6 +287,16 @@ static int text_finding(void *ctx, const struct lg_finding *f)
         verified(c, &f->verification);
     if (f->git.commit)
         git_fields(c, &f->git);
+    if (f->part) {
+        label(c, "Pair:");
+        put_str(c, f->part->rule->rule.id);
+        putc_(c, ' ');
+        if (c->env->show_secrets)
+            put_safe(c, f->part->secret, f->part->secret_len);
+        else
+            put_str(c, f->part->redacted);
+        pf(c, " at line %llu\n", (unsigned long long)f->part->line);
+    }
     for (size_t i = 0; i < f->n_locations; i++) {
         const struct lg_finding *o = &f->locations[i];
         label(c, i == 0 ? "Also at:" : "");

@@ -309,6 +309,30 @@ static int set_context_lines(struct ctx *c, const struct field *f,
     return LG_OK;
 }
 
+static int set_pair_lines(struct ctx *c, const struct field *f,
+                          const yaml_node_t *v, struct lg_rule *r)
+{
+    unsigned long n;
+
+    (void)f;
+    if (!parse_ulong(v, &n) || n < 1 || n > LG_CONTEXT_LINES_MAX)
+        return fail(c, v, "'pair_lines' must be an integer from 1 to %d",
+                    LG_CONTEXT_LINES_MAX);
+    r->pair_lines = (unsigned)n;
+    return LG_OK;
+}
+
+static int set_pair_with(struct ctx *c, const struct field *f,
+                         const yaml_node_t *v, struct lg_rule *r)
+{
+    char q[SUBJECT_MAX + 4];
+
+    if (!id_valid(v))
+        return fail(c, v, "'pair_with' must be a rule id, not '%s'",
+                    subject(q, v));
+    return set_str(c, f, v, r);
+}
+
 static int set_min_entropy(struct ctx *c, const struct field *f,
                            const yaml_node_t *v, struct lg_rule *r)
 {
@@ -454,6 +478,8 @@ static const struct field rule_fields[] = {
     F("context", set_str, context, false),
     F("context_lines", set_context_lines, context_lines, false),
     F("validate", set_str, validate, false),
+    F("pair_with", set_pair_with, pair_with, false),
+    F("pair_lines", set_pair_lines, pair_lines, false),
     F("allow", set_list, allow, false),
     F("allow_paths", set_list, allow_paths, false),
     F("tags", set_list, tags, false),
@@ -550,6 +576,10 @@ static int parse_rule(struct ctx *c, const yaml_node_t *m, size_t index,
     } else if (r->context) {
         r->context_lines = LG_RULE_CONTEXT_LINES_DEFAULT;
     }
+    if (r->pair_lines && !r->pair_with)
+        return fail(c, m, "'pair_lines' requires 'pair_with'");
+    if (r->pair_with && !r->pair_lines)
+        r->pair_lines = LG_PAIR_LINES_DEFAULT;
     return LG_OK;
 }
 

@@ -120,6 +120,7 @@ void lg_rule_release(struct lg_rule *r)
     free(r->secret_group);
     free(r->context);
     free(r->validate);
+    free(r->pair_with);
     lg_strlist_release(&r->keywords);
     lg_strlist_release(&r->allow);
     lg_strlist_release(&r->allow_paths);

@@ -50,6 +50,7 @@ struct lg_example {
 
 #define LG_RULE_MAX_LEN_LIMIT (64 * 1024) /* largest max_len accepted */
 #define LG_CONTEXT_LINES_MAX 20
+#define LG_PAIR_LINES_DEFAULT 5
 
 struct lg_rule {
     char *id;          /* [a-z0-9][a-z0-9-]*, unique in a ruleset */
@@ -65,6 +66,8 @@ struct lg_rule {
     char *context;                /* regex that must match near the finding */
     unsigned context_lines;       /* lines before/after searched for context */
     char *validate;               /* named structural validator, or NULL */
+    char *pair_with;              /* id of the rule this one pairs with */
+    unsigned pair_lines;          /* ... within this many lines */
     struct lg_strlist allow;      /* secret regexes that suppress a finding */
     struct lg_strlist allow_paths;/* path globs where the rule is silent */
     struct lg_strlist tags;

@@ -143,6 +143,7 @@ int lg_ruleset_set_watchlist(struct lg_ruleset *rs,
     r->max_len = LG_WATCH_MAX_LEN;
     r->tags.v = tags;
     r->tags.n = 1;
+    rs->watch_rule.pair = -1;
     return LG_OK;
 }
 
@@ -482,6 +483,18 @@ int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err)
     }
     if (rs->watch && rs->max_len < LG_WATCH_MAX_LEN)
         rs->max_len = LG_WATCH_MAX_LEN;
+    for (size_t i = 0; i < rs->n; i++) {
+        struct lg_crule *c = &rs->rules[i];
+        c->pair = -1;
+        if (c->disabled || !c->rule.pair_with)
+            continue;
+        c->pair = lg_ruleset_find(rs, c->rule.pair_with);
+        if (c->pair < 0 || (size_t)c->pair == i)
+            return rule_error(err, &c->rule, LG_ESYNTAX, "pair_with",
+                              "names no other rule");
+        if (rs->rules[c->pair].disabled)
+            c->pair = -1; /* pairing is optional: nothing to pair with */
+    }
     rc = build_database(rs, err);
     if (rc < 0)
         return rc;

@@ -35,6 +35,7 @@ struct lg_crule {
     uint32_t secret_group;     /* capture group number of the secret */
     size_t lookbehind;         /* PCRE2_INFO_MAXLOOKBEHIND */
     const struct lg_validator *validator; /* NULL if none */
+    long pair;                 /* index of the pair_with rule, or -1 */
     bool disabled;             /* dropped by configuration */
 };
 

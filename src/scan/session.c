@@ -453,6 +453,56 @@ static int cmp_group(const void *a, const void *b)
     return cmp_finding(a, b);
 }
 
+static bool same_commit(const struct lg_finding *a, const struct lg_finding *b)
+{
+    if (!a->git.commit || !b->git.commit)
+        return !a->git.commit && !b->git.commit;
+    return strcmp(a->git.commit, b->git.commit) == 0;
+}
+
+/* Rules with pair_with get the nearest finding of their pair rule in the
+ * same object, within pair_lines, attached as their part (a OneSpan client
+ * secret and its client id are one credential).  Findings are sorted by
+ * path and line first. */
+static int pair_findings(struct lg_session *s)
+{
+    struct lg_finding *v = s->sink.v;
+    size_t n = s->sink.n;
+
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_finding);
+    for (size_t i = 0; i < n; i++) {
+        const struct lg_crule *c = v[i].rule, *want;
+        const struct lg_finding *best = NULL;
+        uint64_t bestd = UINT64_MAX, lines;
+
+        if (!c || c->pair < 0)
+            continue;
+        want = &s->rs->rules[c->pair];
+        lines = c->rule.pair_lines;
+        for (size_t k = i; k-- > 0 && strcmp(v[k].path, v[i].path) == 0 &&
+                           v[i].line - v[k].line <= lines;)
+            if (v[k].rule == want && same_commit(&v[k], &v[i]) &&
+                v[i].line - v[k].line < bestd) {
+                best = &v[k];
+                bestd = v[i].line - v[k].line;
+            }
+        for (size_t k = i + 1; k < n && strcmp(v[k].path, v[i].path) == 0 &&
+                               v[k].line - v[i].line <= lines;
+             k++)
+            if (v[k].rule == want && same_commit(&v[k], &v[i]) &&
+                v[k].line - v[i].line < bestd) {
+                best = &v[k];
+                bestd = v[k].line - v[i].line;
+            }
+        if (best && lg_finding_set_part(&v[i], best->rule, best->secret,
+                                        best->secret_len, best->line,
+                                        best->column) < 0)
+            return LG_ENOMEM;
+    }
+    return LG_OK;
+}
+
 static int cmp_finding_ptr(const void *a, const void *b)
 {
     return cmp_finding(*(const struct lg_finding *const *)a,
@@ -555,6 +605,8 @@ static int write_report(struct lg_session *s)
         struct lg_finding **prim = NULL;
         size_t np = 0;
 
+        if (pair_findings(s) < 0)
+            return LG_ENOMEM;
         /* One finding per secret: occurrences of one fingerprint become the
          * first one's `locations`. */
         if (s->sink.n > 1)

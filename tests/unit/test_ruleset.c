@@ -84,6 +84,38 @@ static void test_bad_pattern_position(void **state)
     lg_ruleset_free(rs);
 }
 
+static void test_pair_with(void **state)
+{
+    static const char ok[] =
+        "rules:\n" RULE("a", "one")
+        "    pair_with: b\n    pair_lines: 3\n" RULE("b", "two");
+    static const char unknown[] =
+        "rules:\n" RULE("a", "one") "    pair_with: zz\n";
+    static const char lines_only[] =
+        "rules:\n" RULE("a", "one") "    pair_lines: 3\n";
+    struct lg_ruleset *rs = build(ok, NULL);
+    struct lg_error err;
+
+    (void)state;
+    assert_int_equal(rs->rules[0].pair, 1);
+    assert_int_equal(rs->rules[0].rule.pair_lines, 3);
+    assert_int_equal(rs->rules[1].pair, -1);
+    lg_ruleset_free(rs);
+    assert_int_equal(lg_ruleset_new(&rs), LG_OK);
+    assert_int_equal(lg_ruleset_add_text(rs, "u.yml", unknown,
+                                         sizeof(unknown) - 1, &err),
+                     LG_OK);
+    assert_int_equal(lg_ruleset_compile(rs, &err), LG_ESYNTAX);
+    assert_non_null(strstr(err.msg, "pair_with"));
+    lg_ruleset_free(rs);
+    assert_int_equal(lg_ruleset_new(&rs), LG_OK);
+    assert_int_equal(lg_ruleset_add_text(rs, "l.yml", lines_only,
+                                         sizeof(lines_only) - 1, &err),
+                     LG_ESYNTAX);
+    assert_non_null(strstr(err.msg, "'pair_lines' requires 'pair_with'"));
+    lg_ruleset_free(rs);
+}
+
 static int count_files(const char *dir, char *one, size_t n)
 {
     DIR *d = opendir(dir);
@@ -172,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_replace_and_disable),
         cmocka_unit_test(test_bad_pattern_position),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_pair_with),
     };
     return cmocka_run_group_tests_name("ruleset", tests, NULL, NULL);
 }

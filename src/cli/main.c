@@ -163,14 +163,15 @@ static void usage(FILE *out)
           "in files and directories.\n\ncommands:\n",
           out);
     for (size_t i = 0; i < N_COMMANDS; i++) {
-        const char *nl = strchr(commands[i].summary, '\n');
-        int n = nl ? (int)(nl - commands[i].summary)
-                   : (int)strlen(commands[i].summary);
-        const char *dot = memchr(commands[i].summary, '.', (size_t)n);
-        if (dot)
-            n = (int)(dot - commands[i].summary);
-        fprintf(out, "  %-10s %.*s\n", commands[i].name, n,
-                commands[i].summary);
+        const char *p = commands[i].summary;
+
+        /* the first sentence, lines joined: up to ". " or a final "." */
+        fprintf(out, "  %-14s ", commands[i].name);
+        for (; *p && !(p[0] == '.' && (p[1] == ' ' || p[1] == '\n' ||
+                                       p[1] == '\0'));
+             p++)
+            fputc(*p == '\n' ? ' ' : *p, out);
+        fputc('\n', out);
     }
     fputs("\nRun 'leakguard COMMAND --help' for a command's options.\n", out);
 }

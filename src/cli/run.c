@@ -1,6 +1,8 @@
 #include "cli/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +119,23 @@ static char *command_line(const struct lg_cli *c, const char *command)
     return lg_buf_detach(&b);
 }
 
+/* A report with raw secrets is created readable by its owner only. */
+static FILE *open_output(const char *path, bool secrets)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                  secrets ? 0600 : 0666);
+    FILE *f;
+
+    if (fd < 0)
+        return NULL;
+    if (secrets)
+        fchmod(fd, 0600); /* an existing file keeps its mode otherwise */
+    f = fdopen(fd, "w");
+    if (!f)
+        close(fd);
+    return f;
+}
+
 int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
                      const char *command, const char *const *roots,
                      size_t n_roots)
@@ -137,11 +156,16 @@ int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
     if (lg_cli_suppressions(c, roots, n_roots, &r->ig, &r->excludes) < 0 ||
         lg_cli_extras_begin(c, &r->cfg, &r->extras) < 0) /* verify, notify */
         return LG_EXIT_USAGE;
-    if (c->output && !(r->out = fopen(c->output, "w"))) {
+    if (c->output && !(r->out = open_output(c->output, c->show_secrets))) {
         r->out = stdout;
         lg_cli_error("cannot open '%s' for writing: %s", c->output,
                      strerror(errno));
         return LG_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < n_roots; i++) {
+        struct stat st;
+        if (strcmp(roots[i], "-") != 0 && lstat(roots[i], &st) != 0)
+            r->missing_roots++; /* reported as a notice by the walk */
     }
     r->cfg.threads = c->threads;
     r->cfg.binary = c->binary;
@@ -199,11 +223,11 @@ static int write_stats(const char *path, const struct lg_run_summary *sum)
     return rc;
 }
 
-/* Objects that --strict counts: skipped or failed, except what the user
- * excluded on purpose. */
+/* Objects that --strict counts: skipped, failed or cut by a limit, except
+ * what the user excluded on purpose. */
 static uint64_t strict_count(const struct lg_run_summary *s)
 {
-    uint64_t n = s->objects_skipped + s->objects_failed;
+    uint64_t n = s->objects_skipped + s->objects_failed + s->objects_limited;
 
     for (size_t i = 0; i < s->n_reasons; i++)
         if (strcmp(s->reason[i], LG_REASON_EXCLUDED) == 0)
@@ -234,6 +258,10 @@ int lg_cli_run_finish(struct lg_cli_run *r, int rc, const struct lg_error *err)
             print_summary(sum);
     }
     status = sum->findings ? c->exit_code : LG_EXIT_CLEAN;
+    /* a path that does not exist is a mistake in the command line: do not
+     * let it pass as a clean scan */
+    if (r->missing_roots && status == LG_EXIT_CLEAN)
+        status = LG_EXIT_USAGE;
     if (lg_cli_extras_end(r->extras, sum) < 0)
         status = LG_EXIT_ERROR;
     if (c->stats && write_stats(c->stats, sum) < 0) {

@@ -34,6 +34,7 @@ struct lg_cli_run {
     char *cmdline;
     char cwd[PATH_MAX];
     unsigned long notices[LG_MAX_REASONS + 1]; /* printed, per reason */
+    unsigned missing_roots;     /* command-line paths that do not exist */
     const char *reasons[LG_MAX_REASONS];
 };
 

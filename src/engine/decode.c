@@ -76,6 +76,15 @@ bool lg_decode_find_run(enum lg_decode_kind k, const unsigned char *buf,
             return false;
     if (s == lo && !lo_is_start)
         return false;
+    if (k == LG_DEC_BASE64) {
+        /* '=' is padding only at the end: in "KEY=c2VjcmV0", the run is
+         * what follows the last inner '=' */
+        for (size_t i = e; i > s; i--)
+            if (buf[i - 1] == '=' && i < e && buf[i] != '=') {
+                s = i;
+                break;
+            }
+    }
     *start = s;
     *end = e;
     return e > s;

@@ -119,6 +119,9 @@ const char *lg_filter_secret(const unsigned char *s, size_t n)
             return "doc-example";
     if (is_reference(s, n))
         return "env-reference";
+    /* leakguard's own redacted output ("Prod…(25)") */
+    if (memmem(s, n, "\xe2\x80\xa6(", 4))
+        return "redacted";
     for (size_t i = 0; stop_words[i]; i++)
         if (contains_ci(s, n, stop_words[i]))
             return "placeholder";

@@ -121,6 +121,10 @@ struct lg_scanner {
     uint64_t decoded_bytes;
     uint64_t last_run[LG_DEC_KINDS]; /* end+1 of the last run, per kind */
     uint64_t watch_pos;     /* watch list: tokens before this are done */
+    struct {
+        uint64_t a, b;      /* secret span of a finding already reported */
+    } recent[8];
+    size_t n_recent;
     size_t dc_last[LG_DEC_KINDS];    /* index of the kind's last candidate */
     size_t dec_prefix;      /* prefix length of the run being rescanned */
     unsigned dec_kind;
@@ -288,6 +292,7 @@ static void reset_object(struct lg_scanner *s)
     lg_buf_clear(&s->darena);
     s->decoded_bytes = 0;
     s->watch_pos = 0;
+    s->n_recent = 0;
     memset(s->last_run, 0, sizeof(s->last_run));
     for (unsigned k = 0; k < LG_DEC_KINDS; k++)
         s->dc_last[k] = SIZE_MAX;
@@ -867,6 +872,68 @@ static bool keep_hit(struct lg_scanner *s, const struct hit *h)
     return true;
 }
 
+/* A span of secret text that a snippet must not show. */
+struct mask {
+    uint64_t a, b;
+};
+
+/* The secrets of other findings (of this batch, or recently reported)
+ * that overlap [from, to). */
+static size_t masks_in(const struct lg_scanner *s, const struct hit *self,
+                       uint64_t from, uint64_t to, struct mask *m, size_t cap)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->n_hits && n < cap; i++) {
+        const struct hit *o = &s->hits[i];
+        if (o != self && !o->dropped && o->sstart < to && o->send > from)
+            m[n++] = (struct mask){o->sstart, o->send};
+    }
+    for (size_t i = 0; i < s->n_recent && i < 8 && n < cap; i++)
+        if (s->recent[i].a < to && s->recent[i].b > from &&
+            s->recent[i].a >= s->base)
+            m[n++] = (struct mask){s->recent[i].a, s->recent[i].b};
+    return n;
+}
+
+/* Copy window bytes [from, to) into out (cap bytes with the NUL), with
+ * every other finding's secret on the way replaced by its redacted form:
+ * a snippet never shows a secret, even one that shares the line.  When
+ * the text is too long, keep its end (keep_tail) or its start. */
+static void copy_masked(const struct lg_scanner *s, const struct hit *self,
+                        uint64_t from, uint64_t to, char *out, size_t cap,
+                        bool keep_tail)
+{
+    char tmp[4 * LINE_SNIP + 4 * LG_REDACT_MAX];
+    struct mask m[8];
+    size_t nm = masks_in(s, self, from, to, m, 8), n = 0, off = 0;
+
+    for (uint64_t p = from; p < to && n + LG_REDACT_MAX < sizeof(tmp);) {
+        size_t k;
+        for (k = 0; k < nm; k++)
+            if (m[k].a <= p && p < m[k].b)
+                break;
+        if (k < nm) {
+            uint64_t a = m[k].a < s->base ? s->base : m[k].a;
+            char r[LG_REDACT_MAX];
+            lg_redact(s->win + (a - s->base), (size_t)(m[k].b - a), r,
+                      sizeof(r));
+            memcpy(tmp + n, r, strlen(r));
+            n += strlen(r);
+            p = m[k].b;
+            continue;
+        }
+        tmp[n++] = (char)s->win[p - s->base];
+        p++;
+    }
+    if (n >= cap) {
+        off = keep_tail ? n - (cap - 1) : 0;
+        n = cap - 1;
+    }
+    memcpy(out, tmp + off, n);
+    out[n] = '\0';
+}
+
 static void copy_snip(char *dst, const unsigned char *src, size_t n)
 {
     memcpy(dst, src, n);
@@ -919,10 +986,14 @@ static int report_hit(struct lg_scanner *s, const struct hit *h,
     line_span(s, h->sstart, h->send, 0, &from, &to);
     nb = (size_t)(h->sstart - from);
     nb = nb > LINE_SNIP ? LINE_SNIP : nb;
-    copy_snip(before, s->win + (h->sstart - s->base) - nb, nb);
+    copy_masked(s, h, h->sstart - nb, h->sstart, before, sizeof(before),
+                true);
     na = (size_t)(to > h->send ? to - h->send : 0);
     na = na > LINE_SNIP ? LINE_SNIP : na;
-    copy_snip(after, s->win + (h->send - s->base), na);
+    copy_masked(s, h, h->send, h->send + na, after, sizeof(after), false);
+    s->recent[s->n_recent % 8].a = h->sstart;
+    s->recent[s->n_recent % 8].b = h->send;
+    s->n_recent++;
     f.line_before = before;
     f.line_after = after;
     f.decoded = d ? d->decoded : NULL;

@@ -142,6 +142,7 @@ void lg_report_write_summary(struct lg_json *j,
     lg_json_kuint(j, "bytes_scanned", sum->bytes_scanned);
     lg_json_kuint(j, "objects_skipped", sum->objects_skipped);
     lg_json_kuint(j, "objects_failed", sum->objects_failed);
+    lg_json_kuint(j, "objects_limited", sum->objects_limited);
     lg_json_kuint(j, "findings", sum->findings);
     lg_json_kuint(j, "suppressed", sum->suppressed);
     lg_json_kuint(j, "rules", sum->rules);

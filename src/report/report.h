@@ -50,6 +50,7 @@ struct lg_run_summary {
     uint64_t bytes_scanned;
     uint64_t objects_skipped;
     uint64_t objects_failed;
+    uint64_t objects_limited;  /* scanned in part: a limit cut them */
     uint64_t findings;       /* reported (one per secret when grouped) */
     uint64_t suppressed;     /* dropped by a baseline or ignore file */
     uint64_t rules;          /* enabled rules */

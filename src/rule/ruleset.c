@@ -448,8 +448,9 @@ static int collect_rules(struct lg_ruleset *rs)
     p->n = 0;
     for (size_t i = 0; i < rs->disabled_ids.n; i++) {
         long at = lg_ruleset_find(rs, rs->disabled_ids.v[i]);
-        if (at >= 0)
-            rs->rules[at].disabled = true;
+        if (at < 0)
+            return LG_ENOTFOUND; /* the caller names the id */
+        rs->rules[at].disabled = true;
     }
     return LG_OK;
 }
@@ -461,6 +462,14 @@ int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err)
     if (rs->compiled)
         return lg_error_set(err, LG_EINVAL, "ruleset already compiled");
     rc = collect_rules(rs);
+    if (rc == LG_ENOTFOUND) {
+        for (size_t i = 0; i < rs->disabled_ids.n; i++)
+            if (lg_ruleset_find(rs, rs->disabled_ids.v[i]) < 0)
+                return lg_error_set(err, LG_EINVAL,
+                                    "cannot disable rule '%s': there is no "
+                                    "rule with that id",
+                                    rs->disabled_ids.v[i]);
+    }
     if (rc < 0)
         return lg_error_set(err, rc, "cannot compile rules: %s",
                             lg_strerror(rc));

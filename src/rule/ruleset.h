@@ -65,7 +65,8 @@ int lg_ruleset_add_path(struct lg_ruleset *rs, const char *path,
                         struct lg_error *err);
 int lg_ruleset_add_text(struct lg_ruleset *rs, const char *name,
                         const char *text, size_t len, struct lg_error *err);
-/* Disable a rule by id (before compile); unknown ids are ignored. */
+/* Disable a rule by id (before compile); compiling fails on an unknown
+ * id. */
 int lg_ruleset_disable(struct lg_ruleset *rs, const char *id);
 
 /* Cache the compiled Vectorscan database in `dir` (created 0700 when

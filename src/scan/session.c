@@ -116,6 +116,9 @@ static void add_notice(struct lg_session *s, enum lg_notice_kind kind,
     } else if (kind == LG_NOTICE_FAILED) {
         s->sum.objects_failed++;
         count_reason(&s->sum, reason);
+    } else if (kind == LG_NOTICE_LIMIT) {
+        s->sum.objects_limited++;
+        count_reason(&s->sum, reason);
     }
     /* Exclusions the user asked for are counted, not announced. */
     if (strcmp(reason, LG_REASON_EXCLUDED) == 0)

@@ -255,7 +255,7 @@ static struct log *scan(struct fix *f, const struct mem *m, const char *path,
                         bool seekable, const struct lg_limits *lim)
 {
     struct memrd mr = {m->p, m->n, 0};
-    struct lg_reader rd = {mr_read, &mr};
+    struct lg_reader rd = {mr_read, &mr, 0, 0};
     struct lg_content_sink sink = {on_finding, on_result, &f->log};
     FILE *tmp = NULL;
     int fd = -1;
@@ -267,7 +267,7 @@ static struct log *scan(struct fix *f, const struct mem *m, const char *path,
         assert_int_equal(fflush(tmp), 0);
         fd = fileno(tmp);
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        lg_reader_fd(&rd, &fd);
+        lg_reader_fd(&rd, &fd, (uint64_t)m->n);
     }
     memset(&f->log, 0, sizeof(f->log));
     lg_content_configure(&f->c, lim, f->no_archives);

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report/fields.h"
 
@@ -276,7 +277,7 @@ static void rule_help(struct lg_json *j, const struct lg_rule *r)
 
 /* reportingDescriptor.name is an identifier for people and must differ
  * from the id: "aws-access-key" becomes "AwsAccessKey".  Omitted when the
- * two would be the same. */
+ * two would be the same but for case ("jwt"). */
 static void rule_name(struct lg_json *j, const char *id)
 {
     struct lg_buf name;
@@ -295,7 +296,8 @@ static void rule_name(struct lg_json *j, const char *id)
     }
     if (rc < 0 && j->status == LG_OK)
         j->status = rc;
-    if (name.data && strcmp(name.data, id) != 0)
+    /* the SARIF validator compares them without regard to case */
+    if (name.data && strcasecmp(name.data, id) != 0)
         lg_json_kstr(j, "name", name.data);
     lg_buf_release(&name);
 }

@@ -37,6 +37,9 @@ struct lg_cli {
     bool no_cache;               /* --no-cache */
     const char *watchlist;       /* --watchlist FILE */
     const char *stats;           /* --stats FILE */
+    const char *config;          /* --config FILE */
+    char *config_used;           /* the configuration file read, owned */
+    struct lg_strlist config_allow; /* "rule\tkind\tvalue" from it */
     bool strict;                 /* --strict */
     const char *label;           /* watch add --label */
     struct lg_watchlist *watch;  /* loaded for scans, owned */
@@ -155,6 +158,17 @@ void lg_cli_extras_free(struct lg_cli_extras *x);
 
 extern const struct lg_opt lg_opt_no_cache, lg_opt_watchlist, lg_opt_label,
     lg_opt_stats, lg_opt_strict;
+
+extern const struct lg_opt lg_opt_config;
+
+/* max_decode_depth before the command line or configuration set it */
+#define LG_DECODE_DEPTH_UNSET 0xffffu
+#define LG_DECODE_DEPTH_DEFAULT 2u
+
+/* Read --config FILE, ./.leakguard.yml or ROOT/.leakguard.yml (if any)
+ * into c, under what the command line set; prints the error. */
+int lg_cli_load_config(struct lg_cli *c, const char *root);
+int lg_cmd_config(struct lg_cli *c);
 
 /* Whether SIGINT/SIGTERM arrived during a scan (cli/run.c). */
 bool lg_cli_interrupted(void);

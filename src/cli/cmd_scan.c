@@ -39,6 +39,21 @@ struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
         rc = lg_ruleset_add_path(rs, c->rules.v[i], &err);
     for (size_t i = 0; rc == LG_OK && i < c->disable.n; i++)
         rc = lg_ruleset_disable(rs, c->disable.v[i]);
+    for (size_t i = 0; rc == LG_OK && i < c->config_allow.n; i++) {
+        /* "rule\tkind\tvalue" from the configuration file */
+        char *e = c->config_allow.v[i], *t1 = strchr(e, '\t');
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        char id[128], kind[16];
+
+        if (!t2 || (size_t)(t1 - e) >= sizeof(id) ||
+            (size_t)(t2 - t1 - 1) >= sizeof(kind))
+            continue;
+        memcpy(id, e, (size_t)(t1 - e));
+        id[t1 - e] = '\0';
+        memcpy(kind, t1 + 1, (size_t)(t2 - t1 - 1));
+        kind[t2 - t1 - 1] = '\0';
+        rc = lg_ruleset_allow(rs, id, kind, t2 + 1);
+    }
     if (rc == LG_OK && c->watch)
         rc = lg_ruleset_set_watchlist(rs, c->watch);
     if (rc == LG_OK)

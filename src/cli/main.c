@@ -18,8 +18,8 @@ static const struct lg_opt *const scan_opts[] = {
     &lg_opt_progress, &lg_opt_no_progress,
     &lg_opt_verify, &lg_opt_audit_log, &lg_opt_notify_url,
     &lg_opt_notify_key, &lg_opt_notify_events, &lg_opt_watchlist,
-    &lg_opt_stats, &lg_opt_strict, &lg_opt_color, &lg_opt_quiet,
-    &lg_opt_help, NULL};
+    &lg_opt_stats, &lg_opt_strict, &lg_opt_config, &lg_opt_color,
+    &lg_opt_quiet, &lg_opt_help, NULL};
 
 static const struct lg_opt *const verify_opts[] = {
     &lg_opt_report, &lg_opt_only_live, &lg_opt_format, &lg_opt_output,
@@ -58,8 +58,12 @@ static const struct lg_opt *const git_opts[] = {
     &lg_opt_max_expansion_ratio, &lg_opt_no_cache, &lg_opt_watchlist,
     &lg_opt_progress, &lg_opt_no_progress, &lg_opt_verify, &lg_opt_audit_log,
     &lg_opt_notify_url, &lg_opt_notify_key, &lg_opt_notify_events,
-    &lg_opt_stats, &lg_opt_strict, &lg_opt_color, &lg_opt_quiet,
-    &lg_opt_help, NULL};
+    &lg_opt_stats, &lg_opt_strict, &lg_opt_config, &lg_opt_color,
+    &lg_opt_quiet, &lg_opt_help, NULL};
+
+static const struct lg_opt *const config_opts[] = {
+    &lg_opt_config, &lg_opt_rules, &lg_opt_no_default_rules, &lg_opt_help,
+    NULL};
 
 static const struct lg_opt *const watch_opts[] = {
     &lg_opt_watchlist, &lg_opt_label, &lg_opt_help, NULL};
@@ -139,6 +143,11 @@ static const struct lg_command commands[] = {
      "key, with the label; scans then report\nany occurrence of it as rule "
      "'watchlist', in encoded text too.",
      watch_opts, lg_cmd_watch},
+    {"config", "check [--config FILE] [ROOT]",
+     "Check a project configuration file (.leakguard.yml: extra and "
+     "disabled rules,\nexcludes, allowlists, limits, default format) and "
+     "print what it sets.",
+     config_opts, lg_cmd_config},
     {"version", "", "Print the version of leakguard and its libraries.",
      plain_opts, lg_cmd_version},
     {"help", "[COMMAND]", "Show help for leakguard or one command.",
@@ -203,7 +212,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof(c));
     c.prog = argv[0];
     c.exit_code = LG_EXIT_FINDINGS;
-    c.max_decode_depth = 2;
+    c.max_decode_depth = LG_DECODE_DEPTH_UNSET;
     lg_error_clear(&err);
     if (argc < 2) {
         usage(stderr);

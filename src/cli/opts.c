@@ -503,6 +503,18 @@ static int set_strict(struct lg_cli *c, const char *v, struct lg_error *e)
     return LG_OK;
 }
 
+static int set_config(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)e;
+    c->config = v;
+    return LG_OK;
+}
+
+const struct lg_opt lg_opt_config = {
+    "config", 0, "FILE",
+    "read project settings from FILE (default: .leakguard.yml in the "
+    "current directory, else in the first directory scanned)", set_config};
+
 const struct lg_opt lg_opt_stats = {
     "stats", 0, "FILE",
     "write the run summary (objects and bytes scanned, skipped and failed by "
@@ -534,6 +546,9 @@ void lg_cli_release(struct lg_cli *c)
     }
     lg_strlist_release(&c->branches);
     lg_strlist_release(&c->baselines);
+    lg_strlist_release(&c->config_allow);
+    free(c->config_used);
+    c->config_used = NULL;
     lg_strlist_release(&c->ignore_files);
     lg_strlist_release(&c->rules);
     lg_strlist_release(&c->disable);

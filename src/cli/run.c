@@ -148,6 +148,11 @@ int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
     r->rep = lg_reporter_find(c->format ? c->format : "text");
     lg_ignore_init(&r->ig);
     lg_error_clear(&err);
+    if (lg_cli_load_config(c, n_roots ? roots[0] : NULL) < 0)
+        return LG_EXIT_USAGE;
+    if (c->max_decode_depth == LG_DECODE_DEPTH_UNSET)
+        c->max_decode_depth = LG_DECODE_DEPTH_DEFAULT;
+    r->rep = lg_reporter_find(c->format ? c->format : "text");
     if (lg_cli_load_watchlist(c) < 0)
         return LG_EXIT_USAGE;
     r->rs = lg_cli_load_rules(c);

@@ -29,6 +29,7 @@
 #include "engine/scanner.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
 #include <hs/hs.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -818,6 +819,21 @@ static bool regex_in(const struct lg_scanner *s, void *re, uint64_t from,
     return n >= 0;
 }
 
+/* Does s hold word (lower case), ignoring case? */
+static bool contains_lower(const unsigned char *s, size_t n, const char *word)
+{
+    size_t m = strlen(word);
+
+    for (size_t i = 0; m && i + m <= n; i++) {
+        size_t k = 0;
+        while (k < m && tolower(s[i + k]) == (unsigned char)word[k])
+            k++;
+        if (k == m)
+            return true;
+    }
+    return false;
+}
+
 /* Apply the rule and global filters; true when the hit must be dropped. */
 static bool filtered(struct lg_scanner *s, const struct hit *h,
                      const struct lg_crule *c, const unsigned char *sec,
@@ -832,6 +848,13 @@ static bool filtered(struct lg_scanner *s, const struct hit *h,
         return true;
     for (size_t i = 0; i < r->allow.n; i++)
         if (pcre2_match(c->allow_re[i], sec, slen, 0, 0, s->md, s->mctx) >= 0)
+            return true;
+    for (size_t i = 0; i < s->rs->n_global_allow; i++)
+        if (pcre2_match(s->rs->global_allow_re[i], sec, slen, 0, 0, s->md,
+                        s->mctx) >= 0)
+            return true;
+    for (size_t i = 0; i < s->rs->stopwords.n; i++)
+        if (contains_lower(sec, slen, s->rs->stopwords.v[i]))
             return true;
     for (size_t i = 0; i < r->allow_paths.n; i++)
         if (s->path && lg_glob_match(r->allow_paths.v[i], s->path))

@@ -17,6 +17,7 @@
 #include "rule/ruleset.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
 #include <hs/hs.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -74,6 +75,11 @@ void lg_ruleset_free(struct lg_ruleset *rs)
     free(rs->rules);
     lg_rule_list_release(&rs->parsed);
     lg_strlist_release(&rs->disabled_ids);
+    lg_strlist_release(&rs->allow_in);
+    lg_strlist_release(&rs->stopwords);
+    for (size_t i = 0; i < rs->n_global_allow; i++)
+        pcre2_code_free(rs->global_allow_re[i]);
+    free(rs->global_allow_re);
     free(rs->cache_dir);
     hs_free_database(rs->hs_db);
     free(rs);
@@ -120,6 +126,74 @@ char *lg_ruleset_default_cache_dir(void)
     else
         return NULL;
     return lg_buf_detach(&b);
+}
+
+int lg_ruleset_allow(struct lg_ruleset *rs, const char *id, const char *kind,
+                     const char *value)
+{
+    struct lg_buf b;
+    int rc;
+
+    lg_buf_init(&b, 1 << 16);
+    rc = lg_buf_printf(&b, "%s\t%s\t%s", id ? id : "", kind, value);
+    if (rc == LG_OK)
+        rc = lg_strlist_push(&rs->allow_in, b.data);
+    lg_buf_release(&b);
+    return rc;
+}
+
+/* Resolve lg_ruleset_allow entries: per-rule ones join the rule's own
+ * allow lists, global ones become global regexes and stop words. */
+static int apply_allow(struct lg_ruleset *rs, struct lg_error *err)
+{
+    for (size_t i = 0; i < rs->allow_in.n; i++) {
+        char *id = rs->allow_in.v[i], *kind = strchr(id, '\t'), *val;
+        int rc = LG_OK;
+
+        if (!kind || !(val = strchr(kind + 1, '\t')))
+            continue;
+        *kind++ = '\0';
+        *val++ = '\0';
+        if (*id) {
+            long at = lg_ruleset_find(rs, id);
+            struct lg_rule *r;
+
+            if (at < 0)
+                return lg_error_set(err, LG_EINVAL,
+                                    "allowlist for rule '%s': there is no "
+                                    "rule with that id", id);
+            r = &rs->rules[at].rule;
+            rc = strcmp(kind, "paths") == 0 ? lg_strlist_push(&r->allow_paths,
+                                                              val)
+                                            : lg_strlist_push(&r->allow, val);
+        } else if (strcmp(kind, "stopwords") == 0) {
+            for (char *p = val; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            rc = lg_strlist_push(&rs->stopwords, val);
+        } else {
+            void **v = realloc(rs->global_allow_re,
+                               (rs->n_global_allow + 1) * sizeof(*v));
+            int ec;
+            PCRE2_SIZE off;
+
+            if (!v)
+                return lg_error_set(err, LG_ENOMEM, "out of memory");
+            rs->global_allow_re = v;
+            v[rs->n_global_allow] = pcre2_compile(
+                (PCRE2_SPTR)val, PCRE2_ZERO_TERMINATED, 0, &ec, &off, NULL);
+            if (!v[rs->n_global_allow]) {
+                PCRE2_UCHAR msg[200];
+                pcre2_get_error_message(ec, msg, sizeof(msg));
+                return lg_error_set(err, LG_ESYNTAX,
+                                    "allowlist regex '%s': %s at offset %zu",
+                                    val, (char *)msg, (size_t)off);
+            }
+            rs->n_global_allow++;
+        }
+        if (rc < 0)
+            return lg_error_set(err, LG_ENOMEM, "out of memory");
+    }
+    return LG_OK;
 }
 
 int lg_ruleset_set_watchlist(struct lg_ruleset *rs,
@@ -462,6 +536,11 @@ int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err)
     if (rs->compiled)
         return lg_error_set(err, LG_EINVAL, "ruleset already compiled");
     rc = collect_rules(rs);
+    if (rc == LG_OK) {
+        rc = apply_allow(rs, err);
+        if (rc < 0)
+            return rc;
+    }
     if (rc == LG_ENOTFOUND) {
         for (size_t i = 0; i < rs->disabled_ids.n; i++)
             if (lg_ruleset_find(rs, rs->disabled_ids.v[i]) < 0)

@@ -49,6 +49,10 @@ struct lg_ruleset {
     size_t n_enabled;           /* rules not disabled */
     struct lg_strlist disabled_ids; /* from lg_ruleset_disable */
     char *cache_dir;            /* Vectorscan database cache, NULL = off */
+    struct lg_strlist allow_in; /* "rule\tkind\tvalue" from lg_ruleset_allow */
+    void **global_allow_re;     /* pcre2_code_8 *: secrets never reported */
+    size_t n_global_allow;
+    struct lg_strlist stopwords;/* lower-case: secrets holding one are not */
     const struct lg_watchlist *watch; /* known credentials, or NULL */
     struct lg_crule watch_rule; /* rule `watchlist`, outside rules[] */
     bool cache_hit;             /* the database came from the cache */
@@ -79,6 +83,14 @@ int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir);
 /* $XDG_CACHE_HOME/leakguard, else $HOME/.cache/leakguard; NULL if neither
  * is set.  Caller frees. */
 char *lg_ruleset_default_cache_dir(void);
+
+/* An allowlist entry (before compile): kind "secrets" (a regex on the
+ * secret), "paths" (a glob; for one rule only — global path allowlists are
+ * excludes) or "stopwords" (a substring, global only), for the rule `id`
+ * or every rule (id NULL or "").  Compiling fails on an unknown id or an
+ * invalid regex. */
+int lg_ruleset_allow(struct lg_ruleset *rs, const char *id, const char *kind,
+                     const char *value);
 
 /* Report occurrences of the watch list's credentials as rule `watchlist`
  * (wl is borrowed; NULL or empty turns it off).  Call before compile. */

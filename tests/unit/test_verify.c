@@ -146,6 +146,7 @@ static void finding(struct fixture *x, size_t i, const char *rule,
 
 static void make_fixture(struct fixture *x)
 {
+    memset(x, 0, sizeof(*x)); /* the fake rules' other fields are read */
     finding(x, 0, "onespan-client-secret", "a.env", 3, app_secret);
     finding(x, 1, "onespan-client-id", "a.env", 2,
             "19000c79c0007e3f1a9b2d4c5e8");

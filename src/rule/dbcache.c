@@ -115,23 +115,6 @@ static int mkdir_p(const char *dir)
     return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Best effort: a cache that cannot be written only costs time. */
 void lg_dbcache_store(const char *dir, uint64_t key, const void *db)
 {
@@ -156,7 +139,7 @@ void lg_dbcache_store(const char *dir, uint64_t key, const void *db)
     fd = mkstemp(tmp.data);
     if (fd < 0)
         goto out;
-    if (write_all(fd, h, sizeof(h)) < 0 || write_all(fd, bytes, len) < 0 ||
+    if (lg_write_all(fd, h, sizeof(h)) < 0 || lg_write_all(fd, bytes, len) < 0 ||
         close(fd) < 0 || rename(tmp.data, path.data) < 0) {
         fd = -1;
         unlink(tmp.data);

@@ -172,3 +172,19 @@ int lg_buf_read_path(struct lg_buf *b, const char *path, struct lg_error *err)
     close(fd);
     return rc;
 }
+
+int lg_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return LG_EIO;
+        c += w;
+        n -= (size_t)w;
+    }
+    return LG_OK;
+}

@@ -36,6 +36,10 @@ char *lg_buf_detach(struct lg_buf *b);
 /* Read a whole file into *b (appending).  Fails with LG_ELIMIT when it is
  * larger than b->max, LG_EIO with a message naming `path` otherwise. */
 int lg_buf_read_path(struct lg_buf *b, const char *path, struct lg_error *err);
+/* Write all n bytes to fd (retrying EINTR and short writes); LG_OK or
+ * LG_EIO with errno set. */
+int lg_write_all(int fd, const void *p, size_t n);
+
 /* Read a whole stream (e.g. stdin). */
 int lg_buf_read_fd(struct lg_buf *b, int fd, const char *name,
                    struct lg_error *err);

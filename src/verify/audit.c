@@ -101,20 +101,6 @@ void lg_audit_close(struct lg_audit *a)
     free(a);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return LG_EIO;
-        p += w;
-        n -= (size_t)w;
-    }
-    return LG_OK;
-}
-
 int lg_audit_write(struct lg_audit *a, const struct lg_audit_rec *r)
 {
     struct lg_buf b;
@@ -145,7 +131,7 @@ int lg_audit_write(struct lg_audit *a, const struct lg_audit_rec *r)
         rc = lg_buf_putc(&b, '\n');
     if (rc == LG_OK) {
         pthread_mutex_lock(&a->mu);
-        rc = write_all(a->fd, b.data, b.len);
+        rc = lg_write_all(a->fd, b.data, b.len);
         pthread_mutex_unlock(&a->mu);
     }
     lg_buf_release(&b);

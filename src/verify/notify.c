@@ -18,6 +18,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 #include "rule/ruleset.h"
 #include "util/json.h"
 #include "util/json_parse.h"
@@ -164,20 +166,6 @@ static bool deliver(struct lg_http *h, const char *url, const char *key,
     return ok;
 }
 
-static int write_locked(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return LG_EIO;
-        p += w;
-        n -= (size_t)w;
-    }
-    return LG_OK;
-}
-
 static int spool_append(const char *path, const char *url, bool auth,
                         const char *event, const char *body,
                         struct lg_error *err)
@@ -210,7 +198,7 @@ static int spool_append(const char *path, const char *url, bool auth,
                           path, strerror(errno));
     if (fd >= 0) {
         flock(fd, LOCK_EX);
-        rc = write_locked(fd, line.data, line.len);
+        rc = lg_write_all(fd, line.data, line.len);
         flock(fd, LOCK_UN);
         if (close(fd) < 0 || rc < 0)
             rc = lg_error_set(err, LG_EIO,

@@ -33,6 +33,8 @@ struct lg_ruleset *lg_cli_load_rules(const struct lg_cli *c)
         rc = lg_ruleset_set_cache(rs, dir);
         free(dir);
     }
+    /* a hook's few changed lines are confirmed as fast without JIT */
+    lg_ruleset_set_jit(rs, !(c->staged || c->pre_push));
     if (rc == LG_OK && !c->no_default_rules)
         rc = lg_ruleset_add_builtin(rs, &err);
     for (size_t i = 0; rc == LG_OK && i < c->rules.n; i++)

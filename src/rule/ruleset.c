@@ -196,6 +196,11 @@ static int apply_allow(struct lg_ruleset *rs, struct lg_error *err)
     return LG_OK;
 }
 
+void lg_ruleset_set_jit(struct lg_ruleset *rs, bool jit)
+{
+    rs->no_jit = !jit;
+}
+
 int lg_ruleset_set_watchlist(struct lg_ruleset *rs,
                              const struct lg_watchlist *wl)
 {
@@ -243,8 +248,8 @@ static int rule_error(struct lg_error *err, const struct lg_rule *r, int code,
 }
 
 static int compile_re(const struct lg_rule *r, const char *what,
-                      const char *pattern, uint32_t opts, pcre2_code **out,
-                      struct lg_error *err)
+                      const char *pattern, uint32_t opts, bool jit,
+                      pcre2_code **out, struct lg_error *err)
 {
     int ec;
     PCRE2_SIZE off;
@@ -263,7 +268,8 @@ static int compile_re(const struct lg_rule *r, const char *what,
     }
     /* JIT is an optimisation: without it (e.g. no executable memory) the
      * interpreter gives the same results. */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    if (jit)
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     *out = re;
     return LG_OK;
 }
@@ -300,13 +306,14 @@ static int resolve_secret_group(struct lg_crule *c, struct lg_error *err)
     return LG_OK;
 }
 
-static int compile_rule(struct lg_crule *c, struct lg_error *err)
+static int compile_rule(struct lg_crule *c, bool jit, struct lg_error *err)
 {
     const struct lg_rule *r = &c->rule;
     uint32_t lb = 0;
     int rc;
 
-    rc = compile_re(r, "pattern", r->pattern, PCRE2_MULTILINE, (pcre2_code **)&c->re, err);
+    rc = compile_re(r, "pattern", r->pattern, PCRE2_MULTILINE, jit,
+                    (pcre2_code **)&c->re, err);
     if (rc < 0)
         return rc;
     rc = resolve_secret_group(c, err);
@@ -315,7 +322,7 @@ static int compile_rule(struct lg_crule *c, struct lg_error *err)
     pcre2_pattern_info(c->re, PCRE2_INFO_MAXLOOKBEHIND, &lb);
     c->lookbehind = lb;
     if (r->context) {
-        rc = compile_re(r, "context", r->context, PCRE2_MULTILINE,
+        rc = compile_re(r, "context", r->context, PCRE2_MULTILINE, jit,
                         (pcre2_code **)&c->context_re, err);
         if (rc < 0)
             return rc;
@@ -325,7 +332,7 @@ static int compile_rule(struct lg_crule *c, struct lg_error *err)
         if (!c->allow_re)
             return LG_ENOMEM;
         for (size_t i = 0; i < r->allow.n; i++) {
-            rc = compile_re(r, "allow", r->allow.v[i], 0,
+            rc = compile_re(r, "allow", r->allow.v[i], 0, jit,
                             (pcre2_code **)&c->allow_re[i], err);
             if (rc < 0)
                 return rc;
@@ -557,7 +564,7 @@ int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err)
 
         if (c->disabled)
             continue;
-        rc = compile_rule(c, err);
+        rc = compile_rule(c, !rs->no_jit, err);
         if (rc == LG_ENOMEM)
             return lg_error_set(err, rc, "cannot compile rules: %s",
                                 lg_strerror(rc));

@@ -49,6 +49,7 @@ struct lg_ruleset {
     size_t n_enabled;           /* rules not disabled */
     struct lg_strlist disabled_ids; /* from lg_ruleset_disable */
     char *cache_dir;            /* Vectorscan database cache, NULL = off */
+    bool no_jit;                /* interpret patterns (small workloads) */
     struct lg_strlist allow_in; /* "rule\tkind\tvalue" from lg_ruleset_allow */
     void **global_allow_re;     /* pcre2_code_8 *: secrets never reported */
     size_t n_global_allow;
@@ -80,6 +81,12 @@ int lg_ruleset_disable(struct lg_ruleset *rs, const char *id);
  * or library never reuses a stale database; a file that fails its checksum
  * or does not deserialize is ignored and rewritten. */
 int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir);
+/* Do not JIT-compile the patterns (before compile).  JIT costs ~25 us a
+ * pattern at start-up and pays off only on large inputs: a pre-commit
+ * hook's few kilobytes are confirmed as fast by the interpreter.  Results
+ * are identical either way. */
+void lg_ruleset_set_jit(struct lg_ruleset *rs, bool jit);
+
 /* $XDG_CACHE_HOME/leakguard, else $HOME/.cache/leakguard; NULL if neither
  * is set.  Caller frees. */
 char *lg_ruleset_default_cache_dir(void);

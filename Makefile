@@ -7,7 +7,7 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
-PKGS      = libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 libcurl
+PKGS      = libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 libcurl zlib
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2
 ifeq ($(CI),true)
@@ -72,7 +72,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libleakguard.a
 
 # Second README command.
 test: deps-check lint-banned all $(TESTS)
-	@$(MAKE) --no-print-directory unit-test rules-test e2e-test
+	@$(MAKE) --no-print-directory unit-test rules-test fuzz-replay e2e-test
 
 deps-check:
 	@scripts/install-deps.sh --check
@@ -97,6 +97,61 @@ asan:
 # Benchmarks are not tests: figures, not assertions (see bench/run.sh).
 bench: all
 	@bench/run.sh $(BUILD)/leakguard
+
+# Fuzz targets (tests/fuzz/): one libFuzzer target per input surface.
+# `make fuzz` (needs clang: apt-get install -y clang libclang-rt-14-dev)
+# builds them with libFuzzer + ASan + UBSan into build-fuzz/libfuzzer/ and
+# runs each for FUZZ_TIME seconds on its seed corpus; new inputs go to
+# build-fuzz/corpus/TARGET, crashes to build-fuzz/crashes/TARGET.
+# `make fuzz-replay` (part of `make test`) links the same targets with the
+# normal compiler and tests/fuzz/replay.c, and replays every seed file.
+FUZZ_TARGETS ?= rules scanner decode json report ignore utf16 archive git
+FUZZ_TIME    ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   ?=
+FUZZ_OUT     ?= build-fuzz
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_COMMON   = $(BUILD)/fuzz/fuzz_common.o $(BUILD)/fuzz/json_check.o
+FUZZ_REPLAY   = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BIN      = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-replay
+$(BUILD)/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(FUZZ_REPLAY): $(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/replay.o \
+  $(BUILD)/fuzz/fuzz_%.o $(FUZZ_COMMON) $(BUILD)/libleakguard.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(FUZZ_BIN): $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(FUZZ_COMMON) \
+  $(BUILD)/libleakguard.a
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  $(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t; done
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs" \
+	  "$(FUZZ_CC): apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
+	@ASAN_OPTIONS=detect_leaks=0 $(MAKE) --no-print-directory CI= \
+	  BUILD=$(FUZZ_OUT)/libfuzzer CC=$(FUZZ_CC) LDFLAGS="$(FUZZ_SAN)" \
+	  OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  fuzz-build
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_OUT)/corpus/$$t $(FUZZ_OUT)/crashes/$$t; \
+	  dict=; [ ! -f tests/fuzz/dict/$$t.dict ] || \
+	    dict=-dict=tests/fuzz/dict/$$t.dict; \
+	  echo "== fuzz_$$t: $(FUZZ_TIME) s"; \
+	  $(FUZZ_OUT)/libfuzzer/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+	    -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(FUZZ_OUT)/crashes/$$t/ $(FUZZ_FLAGS) \
+	    $(FUZZ_OUT)/corpus/$$t tests/fuzz/corpus/$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed" \
+	  "(inputs under $(FUZZ_OUT)/crashes/)" >&2; exit 1; fi
 
 lint-banned:
 	@scripts/check-banned.sh
@@ -131,6 +186,6 @@ uninstall:
 	rm -rf $(DATADIR)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

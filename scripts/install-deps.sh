@@ -10,10 +10,10 @@
 # apt-get skips what is already there, so running this twice is harmless.
 set -eu
 
-PC_MODULES="libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 libcurl cmocka"
+PC_MODULES="libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 libcurl zlib cmocka"
 TOOLS="cc make pkg-config python3 git"
 DEB_PACKAGES="build-essential pkg-config libpcre2-dev libvectorscan-dev \
-libarchive-dev libgit2-dev libxxhash-dev libyaml-dev libcurl4-openssl-dev \
+libarchive-dev libgit2-dev libxxhash-dev libyaml-dev libcurl4-openssl-dev zlib1g-dev \
 libcmocka-dev python3 git"
 
 prog=${0##*/}

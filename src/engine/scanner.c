@@ -206,6 +206,8 @@ int lg_scanner_new(struct lg_scanner **out, const struct lg_ruleset *rs,
     s->keep_back = rs->max_lookbehind + CTX_BACK + LG_DECODE_MAX_RUN +
                    DEC_PREFIX;
     s->cap = LG_SCAN_CHUNK + 2 * s->L + MARGIN + s->keep_back + 64;
+    if (opts && opts->max_decode_depth)
+        s->cap += 2 * LG_DECODE_MAX_RUN; /* hits held for decoded overlaps */
     /* zeroed: PCRE2's JIT may read ahead of a subject's end (harmlessly,
      * within our buffer), which valgrind reports on uninitialised memory */
     s->win = calloc(1, s->cap);
@@ -1129,7 +1131,7 @@ static void report_hits(struct lg_scanner *s, uint64_t limit)
  * needed from the front of the window. */
 static void advance(struct lg_scanner *s)
 {
-    uint64_t end = s->base + s->len, k, keep;
+    uint64_t end = s->base + s->len, k, keep, limit;
     size_t drop;
 
     if (end <= s->L + MARGIN)
@@ -1139,8 +1141,17 @@ static void advance(struct lg_scanner *s)
     watch_tokens(s, k);
     /* a run may extend LG_DECODE_MAX_RUN past its candidate */
     process_decodes(s, k > LG_DECODE_MAX_RUN ? k - LG_DECODE_MAX_RUN : 0);
-    report_hits(s, k > s->L ? k - s->L : 0);
-    keep = k > s->L ? k - s->L : 0;
+    /* A hit is reported once every hit that may overlap it is known: plain
+     * hits up to L after it, decoded ones from runs whose candidates wait
+     * up to 2 * LG_DECODE_MAX_RUN behind k. */
+    limit = k > s->L ? k - s->L : 0;
+    if (s->sub) {
+        uint64_t d = k > 2 * LG_DECODE_MAX_RUN ? k - 2 * LG_DECODE_MAX_RUN : 0;
+        if (d < limit)
+            limit = d;
+    }
+    report_hits(s, limit);
+    keep = limit;
     for (size_t i = 0; i < s->n_hits; i++)
         if (s->hits[i].start < keep)
             keep = s->hits[i].start;

@@ -432,6 +432,9 @@ static int display_name(struct lg_buf *b, const char *raw, bool *unsafe)
         p += 2;
         n -= 2;
     }
+    /* ".//etc/x" reads as an absolute name once "./" is gone */
+    if (n && (p[0] == '/' || p[0] == '\\'))
+        *unsafe = true;
     while (n && rc == LG_OK) {
         size_t k = lg_utf8_valid_prefix(p, n);
 

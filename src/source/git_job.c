@@ -332,6 +332,14 @@ static void scan_item(struct lg_worker *w, struct lg_git_drv *d,
                           it->path, msg);
         return;
     }
+    if (!lg_git_loose_ok(d, &it->id)) {
+        git_error_clear(); /* not libgit2's failure: no stale message */
+        lg_git_notice(d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, it->path,
+                      "damaged loose object (truncated, or longer than its "
+                      "header says): not read",
+                      &it->id);
+        return;
+    }
     if (git_odb_read(&obj, odb, &it->id) < 0) {
         lg_git_notice(d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, it->path,
                       "cannot read blob", &it->id);

@@ -79,4 +79,8 @@ void lg_git_pool_release(struct lg_git_drv *d);
 /* Range, staged and pre-push modes (git_diff.c). */
 int lg_git_scan_changes(struct lg_git_drv *d, struct lg_error *err);
 
+/* False when the object is stored loose and its file is damaged in a way
+ * that makes libgit2 1.5.1 hang or overflow (see git_loose.c). */
+bool lg_git_loose_ok(const struct lg_git_drv *d, const git_oid *id);
+
 #endif

@@ -127,9 +127,9 @@ run_case()
             set +a
         fi
         if [ -f "$dir/stdin" ]; then
-            exec timeout "$TIMEOUT" "$BIN" "$@" <"$dir/stdin"
+            exec timeout -k 10 "$TIMEOUT" "$BIN" "$@" <"$dir/stdin"
         else
-            exec timeout "$TIMEOUT" "$BIN" "$@" </dev/null
+            exec timeout -k 10 "$TIMEOUT" "$BIN" "$@" </dev/null
         fi
     ) >"$tmp/out" 2>"$tmp/err"
     rc=$?

@@ -26,11 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void lg_fuzz_fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 
-#define LG_FUZZ_CHECK(cond)                                                   \
-    do {                                                                      \
-        if (!(cond))                                                          \
-            lg_fuzz_fail("%s:%d: check failed: %s", __FILE__, __LINE__,       \
-                         #cond);                                              \
+#define LG_FUZZ_CHECK(cond)                                                    \
+    do {                                                                       \
+        if (!(cond))                                                           \
+            lg_fuzz_fail("%s:%d: check failed: %s", __FILE__, __LINE__,        \
+                         #cond);                                               \
     } while (0)
 
 /* Parameters taken from the front of the input: each call consumes bytes

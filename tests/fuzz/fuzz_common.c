@@ -172,9 +172,9 @@ static const char RULES[] =
     "    negative_examples: ['-----BEGIN KEY-----']\n"
     "  - id: fz-allow\n"
     "    name: allow-listed values and a look-behind\n"
-    "    pattern: '(?<=key:)(?<secret>[a-z0-9]{16})\\b'\n"
+    "    pattern: '(?<![a-z])key:(?<secret>[a-z0-9]{16})\\b'\n"
     "    keywords: ['key:']\n"
-    "    max_len: 24\n"
+    "    max_len: 20\n"
     "    allow: ['^0+$', 'dead']\n"
     "    examples: ['key:k3j4h5g6f7d8a9b0']\n"
     "    negative_examples: ['key:0000000000000000', "
@@ -200,8 +200,8 @@ const struct lg_ruleset *lg_fuzz_ruleset(bool builtin)
     lg_error_clear(&err);
     if (lg_ruleset_new(rs) < 0 ||
         (builtin && lg_ruleset_add_builtin(*rs, &err) < 0) ||
-        lg_ruleset_add_text(*rs, "fuzz.yml", RULES, sizeof(RULES) - 1,
-                            &err) < 0 ||
+        lg_ruleset_add_text(*rs, "fuzz.yml", RULES, sizeof(RULES) - 1, &err) <
+            0 ||
         lg_ruleset_compile(*rs, &err) < 0)
         lg_fuzz_fail("cannot build the fuzz rule set: %s", err.msg);
     return *rs;

@@ -82,10 +82,15 @@ static void lint_example(struct lint *l, const struct lg_crule *c,
                 "example %zu: the secret group does not take part in the "
                 "match",
                 idx + 1);
-    if (r->keywords.n && !has_keyword(r, e->text + ov[0], len))
+    /* a keyword inside the match, or just after it (a lazy context
+     * suffix): either way a candidate window covers the match */
+    if (r->keywords.n &&
+        !has_keyword(r, e->text + ov[0],
+                     n - ov[0] < len + r->max_len ? n - ov[0]
+                                                   : len + r->max_len))
         problem(l, r, &e->pos,
-                "example %zu: no keyword lies inside the match, so the "
-                "prefilter would miss it",
+                "example %zu: no keyword lies inside the match or within "
+                "max_len after it, so the prefilter would miss it",
                 idx + 1);
 }
 

@@ -133,7 +133,9 @@ static int sl_revoke(struct lg_vctx *cx, const struct lg_vitem *it,
     return rc;
 }
 
-static const char *const sl_rules[] = {"slack-token", "slack-app-token", NULL};
+static const char *const sl_rules[] = {
+    "slack-bot-token", "slack-user-token", "slack-legacy-token",
+    "slack-app-token", "slack-config-access-token", NULL};
 
 const struct lg_provider_ops lg_slack_token = {
     .name = "slack",

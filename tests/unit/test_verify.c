@@ -88,7 +88,9 @@ static void test_provider_table(void **state)
     assert_ptr_equal(lg_provider_for_rule("onespan-client-secret"),
                      lg_provider_for_rule("onespan-client-secret-assignment"));
     assert_string_equal(lg_provider_for_rule("github-pat")->name, "github");
-    assert_string_equal(lg_provider_for_rule("slack-token")->name, "slack");
+    assert_string_equal(lg_provider_for_rule("slack-bot-token")->name, "slack");
+    assert_string_equal(lg_provider_for_rule("slack-user-token")->name,
+                        "slack");
     assert_null(lg_provider_for_rule("onespan-client-id"));
     assert_null(lg_provider_for_rule("aws-access-key-id"));
     assert_null(lg_provider_for_rule(NULL));

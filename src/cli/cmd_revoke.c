@@ -129,18 +129,9 @@ int lg_cmd_revoke(struct lg_cli *c)
     size_t n;
     int status;
 
-    if (!c->vfy.report || c->n_args) {
-        lg_cli_error("revoke reads a report: --report FILE (or '-' for "
-                     "stdin)");
-        return LG_EXIT_USAGE;
-    }
-    rs = lg_cli_load_rules(c);
+    rs = lg_cli_open_report(c, "revoke", &rep);
     if (!rs)
         return LG_EXIT_USAGE;
-    if (lg_cli_load_report(c->vfy.report, rs, &rep) < 0) {
-        lg_ruleset_free(rs);
-        return LG_EXIT_USAGE;
-    }
     n = select_rules(c, &rep);
     if (rep.redacted)
         lg_cli_redacted_hint(c->vfy.report, rep.redacted, rep.n);

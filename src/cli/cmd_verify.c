@@ -503,18 +503,9 @@ int lg_cmd_verify(struct lg_cli *c)
     FILE *out = stdout;
     int status;
 
-    if (!c->vfy.report || c->n_args) {
-        lg_cli_error("verify reads a report: --report FILE (or '-' for "
-                     "stdin)");
-        return LG_EXIT_USAGE;
-    }
-    rs = lg_cli_load_rules(c);
+    rs = lg_cli_open_report(c, "verify", &rep);
     if (!rs)
         return LG_EXIT_USAGE;
-    if (lg_cli_load_report(c->vfy.report, rs, &rep) < 0) {
-        lg_ruleset_free(rs);
-        return LG_EXIT_USAGE;
-    }
     if (rep.redacted)
         lg_cli_redacted_hint(c->vfy.report, rep.redacted, rep.n);
     if (rep.redacted && rep.redacted == rep.n) {

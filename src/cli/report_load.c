@@ -288,3 +288,23 @@ void lg_cli_redacted_hint(const char *path, size_t redacted, size_t n)
                  strcmp(path, "-") == 0 ? "(stdin)" : path, redacted, n,
                  n == 1 ? "" : "s");
 }
+
+struct lg_ruleset *lg_cli_open_report(struct lg_cli *c, const char *command,
+                                      struct lg_loaded_report *rep)
+{
+    struct lg_ruleset *rs;
+
+    if (!c->vfy.report || c->n_args) {
+        lg_cli_error("%s reads a report: --report FILE (or '-' for stdin)",
+                     command);
+        return NULL;
+    }
+    rs = lg_cli_load_rules(c);
+    if (!rs)
+        return NULL;
+    if (lg_cli_load_report(c->vfy.report, rs, rep) < 0) {
+        lg_ruleset_free(rs);
+        return NULL;
+    }
+    return rs;
+}

@@ -54,6 +54,12 @@ int lg_cli_load_report(const char *path, const struct lg_ruleset *rs,
                        struct lg_loaded_report *out);
 void lg_loaded_report_release(struct lg_loaded_report *r);
 
+/* What verify and revoke start with: check --report was given, load the
+ * rules and the report.  Returns the ruleset (the caller frees it and
+ * releases *rep), or NULL after printing the error (a usage error). */
+struct lg_ruleset *lg_cli_open_report(struct lg_cli *c, const char *command,
+                                      struct lg_loaded_report *rep);
+
 /* The message for a report whose secrets are redacted. */
 void lg_cli_redacted_hint(const char *path, size_t redacted, size_t n);
 

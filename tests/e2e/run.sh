@@ -28,7 +28,8 @@
 #                    fails the case and its output is shown
 #
 # Every case runs in a fresh temp copy (nothing is written into the repo),
-# with NO_COLOR=1, LC_ALL=C, and HOME / XDG_CACHE_HOME in temp directories.
+# with NO_COLOR=1, LC_ALL=C, HOME in a temp directory and one XDG_CACHE_HOME
+# for the whole run (the compiled rule database is built once, not per case).
 # Sanitizer reports on stderr fail a case whatever its exit status (ASan and
 # LSan exit with 1 by default, which is also the "findings" status).
 set -uo pipefail
@@ -120,7 +121,7 @@ run_case()
     (
         cd "$wd" || exit 125
         eval "set -- $argline" || exit 125
-        export HOME=$tmp/home XDG_CACHE_HOME=$tmp/cache
+        export HOME=$tmp/home XDG_CACHE_HOME=$WORK/cache
         if [ -f "$dir/env" ]; then
             set -a
             . "$dir/env" || exit 125
@@ -154,7 +155,7 @@ run_case()
         ok=1
     fi
     if [ -f "$dir/check" ] &&
-        ! (cd "$wd" && HOME=$tmp/home XDG_CACHE_HOME=$tmp/cache \
+        ! (cd "$wd" && HOME=$tmp/home XDG_CACHE_HOME=$WORK/cache \
             LEAKGUARD_BIN="$BIN" LEAKGUARD_SRC="$HERE/../.." \
             timeout "$TIMEOUT" bash "$dir/check" \
             "$tmp/out" "$tmp/err") >"$tmp/check.log" 2>&1; then

@@ -173,21 +173,11 @@ static const char *env_or_null(const char *name)
 
 char *lg_cli_state_path(const char *name)
 {
-    const char *x = env_or_null("XDG_STATE_HOME");
-    const char *home = env_or_null("HOME");
-    struct lg_buf b;
+    char *p = lg_xdg_path("XDG_STATE_HOME", ".local/state", name);
 
-    lg_buf_init(&b, PATH_MAX);
-    if (x && x[0] == '/')
-        lg_buf_printf(&b, "%s/leakguard/%s", x, name);
-    else if (home)
-        lg_buf_printf(&b, "%s/.local/state/leakguard/%s", home, name);
-    if (!b.len) {
+    if (!p)
         lg_cli_error("no place for %s: set XDG_STATE_HOME or HOME", name);
-        lg_buf_release(&b);
-        return NULL;
-    }
-    return lg_buf_detach(&b);
+    return p;
 }
 
 int lg_cli_verifier_open(const struct lg_cli *c, struct lg_cli_verifier *cv)

@@ -96,25 +96,6 @@ out:
     return db;
 }
 
-static int mkdir_p(const char *dir)
-{
-    char tmp[4096];
-    size_t n = strlen(dir);
-
-    if (n == 0 || n >= sizeof(tmp))
-        return -1;
-    memcpy(tmp, dir, n + 1);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Best effort: a cache that cannot be written only costs time. */
 void lg_dbcache_store(const char *dir, uint64_t key, const void *db)
 {
@@ -126,7 +107,7 @@ void lg_dbcache_store(const char *dir, uint64_t key, const void *db)
 
     lg_buf_init(&path, 8192);
     lg_buf_init(&tmp, 8192);
-    if (mkdir_p(dir) < 0 || cache_path(&path, dir, key) < 0 ||
+    if (lg_mkdirs(dir, true) < 0 || cache_path(&path, dir, key) < 0 ||
         lg_buf_printf(&tmp, "%s.XXXXXX", path.data) < 0)
         goto out;
     if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)

@@ -115,17 +115,7 @@ int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir)
 
 char *lg_ruleset_default_cache_dir(void)
 {
-    const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
-    struct lg_buf b;
-
-    lg_buf_init(&b, 8192);
-    if (x && x[0] == '/')
-        lg_buf_printf(&b, "%s/leakguard", x);
-    else if (h && h[0] == '/')
-        lg_buf_printf(&b, "%s/.cache/leakguard", h);
-    else
-        return NULL;
-    return lg_buf_detach(&b);
+    return lg_xdg_path("XDG_CACHE_HOME", ".cache", "");
 }
 
 int lg_ruleset_allow(struct lg_ruleset *rs, const char *id, const char *kind,

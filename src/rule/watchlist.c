@@ -136,25 +136,6 @@ int lg_watchlist_load(struct lg_watchlist *wl, const char *path,
     return rc;
 }
 
-static int mkdir_parent(const char *path)
-{
-    char tmp[4096];
-    size_t n = strlen(path);
-
-    if (n >= sizeof(tmp))
-        return -1;
-    memcpy(tmp, path, n + 1);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return 0;
-}
-
 int lg_watchlist_save(const struct lg_watchlist *wl, const char *path,
                       struct lg_error *err)
 {
@@ -174,7 +155,7 @@ int lg_watchlist_save(const struct lg_watchlist *wl, const char *path,
             lg_buf_printf(&b, " %s", wl->v[i].label);
         lg_buf_putc(&b, '\n');
     }
-    if (mkdir_parent(path) < 0 || lg_buf_printf(&tmp, "%s.XXXXXX", path) < 0 ||
+    if (lg_mkdirs(path, false) < 0 || lg_buf_printf(&tmp, "%s.XXXXXX", path) < 0 ||
         (fd = mkstemp(tmp.data)) < 0) {
         rc = lg_error_set(err, LG_EIO, "cannot write '%s': %s", path,
                           strerror(errno));
@@ -293,15 +274,5 @@ const char *lg_watchlist_match(const struct lg_watchlist *wl, const void *p,
 
 char *lg_watchlist_default_path(void)
 {
-    const char *x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
-    struct lg_buf b;
-
-    lg_buf_init(&b, 8192);
-    if (x && x[0] == '/')
-        lg_buf_printf(&b, "%s/leakguard/watchlist", x);
-    else if (h && h[0] == '/')
-        lg_buf_printf(&b, "%s/.config/leakguard/watchlist", h);
-    else
-        return NULL;
-    return lg_buf_detach(&b);
+    return lg_xdg_path("XDG_CONFIG_HOME", ".config", "watchlist");
 }

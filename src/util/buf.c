@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void lg_buf_init(struct lg_buf *b, size_t max)
@@ -187,4 +188,46 @@ int lg_write_all(int fd, const void *p, size_t n)
         n -= (size_t)w;
     }
     return LG_OK;
+}
+
+int lg_mkdirs(const char *path, bool last)
+{
+    char tmp[4096];
+    size_t n = strlen(path);
+
+    if (n == 0 || n >= sizeof(tmp)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(tmp, path, n + 1);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return last && mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+char *lg_xdg_path(const char *var, const char *home_dir, const char *name)
+{
+    const char *x = getenv(var), *h = getenv("HOME");
+    const char *sep = *name ? "/" : "";
+    struct lg_buf b;
+    int rc;
+
+    lg_buf_init(&b, 8192);
+    if (x && x[0] == '/')
+        rc = lg_buf_printf(&b, "%s/leakguard%s%s", x, sep, name);
+    else if (h && h[0] == '/')
+        rc = lg_buf_printf(&b, "%s/%s/leakguard%s%s", h, home_dir, sep, name);
+    else
+        return NULL;
+    if (rc < 0) {
+        lg_buf_release(&b);
+        return NULL;
+    }
+    return lg_buf_detach(&b);
 }

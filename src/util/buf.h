@@ -9,6 +9,7 @@
 #define LG_UTIL_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -39,6 +40,16 @@ int lg_buf_read_path(struct lg_buf *b, const char *path, struct lg_error *err);
 /* Write all n bytes to fd (retrying EINTR and short writes); LG_OK or
  * LG_EIO with errno set. */
 int lg_write_all(int fd, const void *p, size_t n);
+
+/* Create the directories of path with mode 0700: every parent, and path
+ * itself when `last`.  Existing ones are fine.  0 or -1 (errno set). */
+int lg_mkdirs(const char *path, bool last);
+
+/* leakguard's file under an XDG base directory: $VAR/leakguard/NAME when
+ * VAR is set to an absolute path, else $HOME/HOME_DIR/leakguard/NAME (e.g.
+ * VAR "XDG_CACHE_HOME", HOME_DIR ".cache"); NAME "" names the directory.
+ * NULL when neither is usable or memory runs out.  Caller frees. */
+char *lg_xdg_path(const char *var, const char *home_dir, const char *name);
 
 /* Read a whole stream (e.g. stdin). */
 int lg_buf_read_fd(struct lg_buf *b, int fd, const char *name,

@@ -46,7 +46,7 @@ static const char *const stop_words[] = {
     NULL,
 };
 
-static bool contains_ci(const unsigned char *s, size_t n, const char *w)
+bool lg_contains_ci(const unsigned char *s, size_t n, const char *w)
 {
     size_t m = strlen(w);
 
@@ -123,7 +123,7 @@ const char *lg_filter_secret(const unsigned char *s, size_t n)
     if (memmem(s, n, "\xe2\x80\xa6(", 4))
         return "redacted";
     for (size_t i = 0; stop_words[i]; i++)
-        if (contains_ci(s, n, stop_words[i]))
+        if (lg_contains_ci(s, n, stop_words[i]))
             return "placeholder";
     if (low_variety(s, n))
         return "low-variety";

@@ -29,7 +29,6 @@
 #include "engine/scanner.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <ctype.h>
 #include <hs/hs.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -821,21 +820,6 @@ static bool regex_in(const struct lg_scanner *s, void *re, uint64_t from,
     return n >= 0;
 }
 
-/* Does s hold word (lower case), ignoring case? */
-static bool contains_lower(const unsigned char *s, size_t n, const char *word)
-{
-    size_t m = strlen(word);
-
-    for (size_t i = 0; m && i + m <= n; i++) {
-        size_t k = 0;
-        while (k < m && tolower(s[i + k]) == (unsigned char)word[k])
-            k++;
-        if (k == m)
-            return true;
-    }
-    return false;
-}
-
 /* Apply the rule and global filters; true when the hit must be dropped. */
 static bool filtered(struct lg_scanner *s, const struct hit *h,
                      const struct lg_crule *c, const unsigned char *sec,
@@ -856,7 +840,7 @@ static bool filtered(struct lg_scanner *s, const struct hit *h,
                         s->mctx) >= 0)
             return true;
     for (size_t i = 0; i < s->rs->stopwords.n; i++)
-        if (contains_lower(sec, slen, s->rs->stopwords.v[i]))
+        if (lg_contains_ci(sec, slen, s->rs->stopwords.v[i]))
             return true;
     for (size_t i = 0; i < r->allow_paths.n; i++)
         if (s->path && lg_glob_match(r->allow_paths.v[i], s->path))

@@ -19,18 +19,6 @@
 #define ELLIPSIS "\xe2\x80\xa6"
 
 /* Duplicate a string field; NULL stays NULL, a failure sets *rc. */
-static char *dup_str(const char *s, int *rc)
-{
-    char *p;
-
-    if (!s)
-        return NULL;
-    p = lg_strndup(s, strlen(s));
-    if (!p)
-        *rc = LG_ENOMEM;
-    return p;
-}
-
 int lg_finding_copy(struct lg_finding *dst, const struct lg_finding *src)
 {
     int rc = LG_OK;
@@ -42,18 +30,18 @@ int lg_finding_copy(struct lg_finding *dst, const struct lg_finding *src)
         if (!dst->secret)
             rc = LG_ENOMEM;
     }
-    dst->path = dup_str(src->path, &rc);
-    dst->line_before = dup_str(src->line_before, &rc);
-    dst->line_after = dup_str(src->line_after, &rc);
-    dst->identity = dup_str(src->identity, &rc);
-    dst->git.commit = dup_str(src->git.commit, &rc);
-    dst->git.author = dup_str(src->git.author, &rc);
-    dst->git.email = dup_str(src->git.email, &rc);
-    dst->git.date = dup_str(src->git.date, &rc);
-    dst->git.message = dup_str(src->git.message, &rc);
-    dst->verification.provider = dup_str(src->verification.provider, &rc);
-    dst->verification.identity = dup_str(src->verification.identity, &rc);
-    dst->verification.detail = dup_str(src->verification.detail, &rc);
+    dst->path = lg_strdup_opt(src->path, &rc);
+    dst->line_before = lg_strdup_opt(src->line_before, &rc);
+    dst->line_after = lg_strdup_opt(src->line_after, &rc);
+    dst->identity = lg_strdup_opt(src->identity, &rc);
+    dst->git.commit = lg_strdup_opt(src->git.commit, &rc);
+    dst->git.author = lg_strdup_opt(src->git.author, &rc);
+    dst->git.email = lg_strdup_opt(src->git.email, &rc);
+    dst->git.date = lg_strdup_opt(src->git.date, &rc);
+    dst->git.message = lg_strdup_opt(src->git.message, &rc);
+    dst->verification.provider = lg_strdup_opt(src->verification.provider, &rc);
+    dst->verification.identity = lg_strdup_opt(src->verification.identity, &rc);
+    dst->verification.detail = lg_strdup_opt(src->verification.detail, &rc);
     dst->part = NULL;
     if (src->part && rc == LG_OK)
         rc = lg_finding_set_part(dst, src->part->rule, src->part->secret,

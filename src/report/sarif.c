@@ -623,18 +623,6 @@ static void note_release(struct sarif_note *n)
     free(n->message);
 }
 
-static char *dup_opt(const char *s, int *rc)
-{
-    char *p;
-
-    if (!s)
-        return NULL;
-    p = lg_strndup(s, strlen(s));
-    if (!p)
-        *rc = LG_ENOMEM;
-    return p;
-}
-
 static int sarif_notice(void *ctx, const struct lg_notice *n)
 {
     struct sarif_ctx *c = ctx;
@@ -656,9 +644,9 @@ static int sarif_notice(void *ctx, const struct lg_notice *n)
     }
     note = &c->notes[c->n_notes];
     note->kind = n->kind;
-    note->reason = dup_opt(n->reason, &rc);
-    note->path = dup_opt(n->path, &rc);
-    note->message = dup_opt(n->message, &rc);
+    note->reason = lg_strdup_opt(n->reason, &rc);
+    note->path = lg_strdup_opt(n->path, &rc);
+    note->message = lg_strdup_opt(n->message, &rc);
     if (rc < 0) {
         note_release(note);
         return rc;

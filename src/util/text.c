@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include "util/error.h"
+
 #include <fnmatch.h>
 #include <math.h>
 #include <stdint.h>
@@ -163,5 +165,17 @@ char *lg_strndup(const char *s, size_t n)
         return NULL;
     memcpy(p, s, n);
     p[n] = '\0';
+    return p;
+}
+
+char *lg_strdup_opt(const char *s, int *rc)
+{
+    char *p;
+
+    if (!s)
+        return NULL;
+    p = lg_strndup(s, strlen(s));
+    if (!p)
+        *rc = LG_ENOMEM;
     return p;
 }

@@ -28,6 +28,10 @@ double lg_entropy(const void *data, size_t len);
  * A pattern without '/' matches the last component (like .gitignore). */
 bool lg_glob_match(const char *pattern, const char *path);
 
+/* Duplicate an optional string: NULL stays NULL; on allocation failure
+ * returns NULL and sets *rc to LG_ENOMEM. */
+char *lg_strdup_opt(const char *s, int *rc);
+
 /* Duplicate n bytes as a NUL-terminated string; NULL on allocation failure. */
 char *lg_strndup(const char *s, size_t n);
 

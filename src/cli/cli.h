@@ -47,6 +47,7 @@ struct lg_cli {
     bool binary;
     bool follow_symlinks;
     bool no_inline_allow;
+    bool explain;                /* --explain */
     bool quiet;
     int progress;                /* enum lg_progress_mode (cli/progress.h) */
     bool validators;             /* rules list --validators */
@@ -116,7 +117,7 @@ extern const struct lg_opt lg_opt_help, lg_opt_rules, lg_opt_no_default_rules,
     lg_opt_disable_rule, lg_opt_format, lg_opt_output, lg_opt_show_secrets,
     lg_opt_exit_code, lg_opt_threads, lg_opt_exclude, lg_opt_binary,
     lg_opt_follow_symlinks, lg_opt_max_file_size, lg_opt_quiet, lg_opt_color,
-    lg_opt_no_inline_allow, lg_opt_validators;
+    lg_opt_no_inline_allow, lg_opt_validators, lg_opt_explain;
 
 /* Suppression options (cli/opts.c). */
 extern const struct lg_opt lg_opt_baseline, lg_opt_ignore_file,

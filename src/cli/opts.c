@@ -171,6 +171,12 @@ static int set_no_inline(struct lg_cli *c, const char *v, struct lg_error *e)
     c->no_inline_allow = true;
     return LG_OK;
 }
+static int set_explain(struct lg_cli *c, const char *v, struct lg_error *e)
+{
+    (void)v; (void)e;
+    c->explain = true;
+    return LG_OK;
+}
 static int set_validators(struct lg_cli *c, const char *v, struct lg_error *e)
 {
     (void)v; (void)e;
@@ -227,6 +233,10 @@ const struct lg_opt lg_opt_color = {
 const struct lg_opt lg_opt_no_inline_allow = {
     "no-inline-allow", 0, NULL,
     "ignore 'leakguard:allow' comments in scanned files", set_no_inline};
+const struct lg_opt lg_opt_explain = {
+    "explain", 0, NULL,
+    "say on stderr why each candidate match was dropped (rule, byte offset, "
+    "filter; never the text)", set_explain};
 const struct lg_opt lg_opt_validators = {
     "validators", 0, NULL, "list the named validators rules can use",
     set_validators};

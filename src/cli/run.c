@@ -177,6 +177,7 @@ int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
     r->cfg.binary = c->binary;
     r->cfg.follow_symlinks = c->follow_symlinks;
     r->cfg.allow_comments = !c->no_inline_allow;
+    r->cfg.explain = c->explain;
     r->cfg.max_decode_depth = c->max_decode_depth;
     r->cfg.max_file_size = c->max_file_size;
     r->cfg.no_archives = c->no_archives;

@@ -23,6 +23,23 @@ static const char *const doc_values[] = {
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "amVua2luc1VzZXJJZDpCc2JwMnlzSUFEZ0g=",
     "xoxb-not-a-real-token-this-will-not-work",
+    /* Google API keys that Google publishes in the Firebase SDKs' own tests
+     * (firebase-js-sdk precondition checks, firebase-android-sdk messaging
+     * test constants): public, and on every copy of those repositories. */
+    "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+    "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+    "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+    "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
     /* RFC 6749 examples */
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -32,7 +49,9 @@ static const char *const doc_values[] = {
 
 /* Substrings of the jwt.io and similar documentation tokens. */
 static const char *const doc_fragments[] = {
-    /* {"sub":"1234567890","name":"John Doe" — the jwt.io example payload */
+    /* {"alg":"HS256","typ":"JWT"}.{"sub":"1234567890","name":"John Doe" —
+     * the jwt.io example token, whatever its signature */
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIi",
     NULL,
 };
@@ -57,6 +76,33 @@ bool lg_contains_ci(const unsigned char *s, size_t n, const char *w)
         while (k < m && tolower(s[i + k]) == w[k])
             k++;
         if (k == m)
+            return true;
+    }
+    return false;
+}
+
+/* w (lower case) occurs in s written as people write a word: lower case,
+ * upper case or capitalised.  "FaKe" inside a random token is noise, not
+ * the word. */
+static bool has_word(const unsigned char *s, size_t n, const char *w)
+{
+    size_t m = strlen(w);
+
+    for (size_t i = 0; m <= n && i <= n - m; i++) {
+        size_t k = 0, up = 0, letters = 0;
+        bool first_up = false;
+
+        while (k < m && tolower(s[i + k]) == w[k]) {
+            if (isalpha(s[i + k])) {
+                if (isupper(s[i + k])) {
+                    up++;
+                    first_up |= letters == 0;
+                }
+                letters++;
+            }
+            k++;
+        }
+        if (k == m && (up == 0 || up == letters || (up == 1 && first_up)))
             return true;
     }
     return false;
@@ -123,7 +169,7 @@ const char *lg_filter_secret(const unsigned char *s, size_t n)
     if (memmem(s, n, "\xe2\x80\xa6(", 4))
         return "redacted";
     for (size_t i = 0; stop_words[i]; i++)
-        if (lg_contains_ci(s, n, stop_words[i]))
+        if (has_word(s, n, stop_words[i]))
             return "placeholder";
     if (low_variety(s, n))
         return "low-variety";

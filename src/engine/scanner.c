@@ -30,6 +30,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
+#include <inttypes.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -828,45 +829,48 @@ static bool regex_in(const struct lg_scanner *s, void *re, uint64_t from,
     return n >= 0;
 }
 
-/* Apply the rule and global filters; true when the hit must be dropped. */
-static bool filtered(struct lg_scanner *s, const struct hit *h,
-                     const struct lg_crule *c, const unsigned char *sec,
-                     size_t slen, struct lg_validated *val)
+/* Apply the rule and global filters: the reason the hit must be dropped,
+ * or NULL to keep it. */
+static const char *filtered(struct lg_scanner *s, const struct hit *h,
+                            const struct lg_crule *c,
+                            const unsigned char *sec, size_t slen,
+                            struct lg_validated *val)
 {
     const struct lg_rule *r = &c->rule;
+    const char *why;
     uint64_t from, to;
 
     if (r->min_entropy > 0 && lg_entropy(sec, slen) < r->min_entropy)
-        return true;
-    if (lg_filter_secret(sec, slen))
-        return true;
+        return "entropy below the rule's min_entropy";
+    if ((why = lg_filter_secret(sec, slen)))
+        return why;
     for (size_t i = 0; i < r->allow.n; i++)
         if (pcre2_match(c->allow_re[i], sec, slen, 0, 0, s->md, s->mctx) >= 0)
-            return true;
+            return "rule allow regex";
     for (size_t i = 0; i < s->rs->n_global_allow; i++)
         if (pcre2_match(s->rs->global_allow_re[i], sec, slen, 0, 0, s->md,
                         s->mctx) >= 0)
-            return true;
+            return "configured allow regex";
     for (size_t i = 0; i < s->rs->stopwords.n; i++)
         if (lg_contains_ci(sec, slen, s->rs->stopwords.v[i]))
-            return true;
+            return "configured stop word";
     for (size_t i = 0; i < r->allow_paths.n; i++)
         if (s->path && lg_glob_match(r->allow_paths.v[i], s->path))
-            return true;
+            return "rule allow_paths";
     if (c->validator && !c->validator->check(sec, slen, val))
-        return true;
+        return "validator rejected the structure";
     if (s->opts.allow_comments) {
         line_span(s, h->start, h->end, 0, &from, &to);
         if (memmem(s->win + (from - s->base), (size_t)(to - from),
                    "leakguard:allow", 15))
-            return true;
+            return "inline leakguard:allow";
     }
     if (c->context_re) {
         line_span(s, h->start, h->end, r->context_lines, &from, &to);
         if (!regex_in(s, c->context_re, from, to))
-            return true;
+            return "no context match nearby";
     }
-    return false;
+    return NULL;
 }
 
 /* Filters run when a hit is confirmed (its context is in the window then),
@@ -877,13 +881,20 @@ static bool keep_hit(struct lg_scanner *s, const struct hit *h)
     const unsigned char *sec = s->win + (h->sstart - s->base);
     size_t slen = (size_t)(h->send - h->sstart);
     struct lg_validated val;
+    const char *why;
 
     if (slen > LG_RULE_MAX_LEN_LIMIT) {
         set_status(s, LG_ELIMIT, "a secret longer than 64 KiB was skipped");
         return false;
     }
-    if (filtered(s, h, c, sec, slen, &val)) {
+    if ((why = filtered(s, h, c, sec, slen, &val))) {
         s->counts.filtered++;
+        if (s->opts.explain)
+            fprintf(stderr,
+                    "leakguard: explain: %s: byte %" PRIu64 ": rule %s: "
+                    "candidate of %zu bytes dropped: %s\n",
+                    s->path ? s->path : "-", h->sstart, c->rule.id, slen,
+                    why);
         return false;
     }
     return true;

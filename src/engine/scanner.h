@@ -35,6 +35,8 @@ struct lg_scan_opts {
     uint64_t max_decoded_bytes; /* per object; 0 = LG_SCAN_DECODE_BUDGET */
     bool keep_overlaps;    /* report overlapping findings of different rules
                               (rules test: each rule judged on its own) */
+    bool explain;          /* say on stderr why each dropped candidate was
+                              dropped (rule, offset, reason; never the text) */
 };
 
 #define LG_SCAN_DECODE_BUDGET (64u * 1024 * 1024)

@@ -347,7 +347,7 @@ static bool encoded_placeholder(const unsigned char *s, size_t n)
     static const char *const words[] = {
         "your",     "example",    "placeholder", "changeme",
         "dummy",    "fake",       "sample",      "redacted",
-        "xxxx",     "password",   "notreal",     "not_real",
+        "xxxx",     "notreal",    "not_real",    "not my",
         "not real", "not a real", "${",          "{{"};
     unsigned char dec[ENCODED_MAX];
     size_t m, run = 1;
@@ -388,17 +388,21 @@ static bool check_generic_secret(const unsigned char *secret, size_t len,
 
 #define BASE64_TEXT_MAX 3072 /* decoded bytes; a PEM key fits */
 
+static bool check_mixed_alnum(const unsigned char *secret, size_t len,
+                              struct lg_validated *out);
+
 /* Values of a Kubernetes Secret's `data:` map and similar: standard Base64
  * (padding optional) of text someone typed or pasted — printable ASCII,
- * tabs and newlines — at least 4 bytes long and not a wrapped placeholder.
- * Random words that happen to be valid Base64 decode to binary and fail. */
+ * tabs and newlines — at least 4 bytes long and not a wrapped placeholder,
+ * or of 24+ bytes of binary (keystores, DER keys) whose Base64 mixes upper
+ * case, lower case and digits as encoded random bytes do.  Words that
+ * happen to be valid Base64 decode to short binary and fail. */
 static bool check_base64_text(const unsigned char *secret, size_t len,
                               struct lg_validated *out)
 {
     unsigned char dec[BASE64_TEXT_MAX];
     size_t n;
 
-    (void)out;
     if (lg_base64_decode((const char *)secret, len, dec, sizeof(dec), &n,
                          false) != LG_OK ||
         n < 4)
@@ -406,7 +410,7 @@ static bool check_base64_text(const unsigned char *secret, size_t len,
     for (size_t i = 0; i < n; i++)
         if ((dec[i] < 0x20 || dec[i] >= 0x7f) && dec[i] != '\t' &&
             dec[i] != '\n' && dec[i] != '\r')
-            return false;
+            return n >= 24 && check_mixed_alnum(secret, len, out);
     return !encoded_placeholder(secret, len);
 }
 
@@ -466,7 +470,8 @@ const struct lg_validator lg_validators[] = {
      check_generic_secret},
     {"base64-text",
      "standard Base64 of printable text (4+ bytes, tabs and newlines "
-     "allowed) that is not a placeholder, as Kubernetes Secret data is",
+     "allowed) that is not a placeholder, or of 24+ bytes of binary, as "
+     "Kubernetes Secret data is",
      check_base64_text},
     {"mixed-alnum",
      "the secret mixes upper case, lower case and digits, as random tokens "

@@ -531,7 +531,8 @@ static unsigned worker_count(const struct lg_scan_config *cfg)
 static int start_workers(struct lg_session *s, struct lg_error *err)
 {
     struct lg_scan_opts opts = {.allow_comments = s->cfg->allow_comments,
-                                .max_decode_depth = s->cfg->max_decode_depth};
+                                .max_decode_depth = s->cfg->max_decode_depth,
+                                .explain = s->cfg->explain};
     unsigned n = worker_count(s->cfg);
 
     s->workers = calloc(n, sizeof(*s->workers));

@@ -23,6 +23,7 @@ struct lg_scan_config {
     bool binary;               /* scan files that look binary */
     bool follow_symlinks;
     bool allow_comments;       /* honour inline leakguard:allow */
+    bool explain;              /* --explain: dropped candidates on stderr */
     unsigned max_decode_depth; /* nested decodes of encoded runs (0 = off) */
     uint64_t max_file_size;    /* 0 = unlimited */
     struct lg_strlist excludes;/* globs (borrowed) */

@@ -111,10 +111,13 @@ static void test_placeholder_filter(void **state)
         "%API_KEY%",      "<your-token-here>",     "xxxxxxxxxxxxxxxx",
         "********",       "AKIAIOSFODNN7EXAMPLE",  "my_example_key_1",
         "$DB_PASSWORD",   "changeme123",           "abcdefghijk9",
+        "xoxb-0000-FAKE-Rw", "ghp_FakeTokenQ8m2",      "sk_live_fake_Qm4R",
     };
     static const char *const keep[] = {
         "Harbor#4407copperw7L", "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5",
         "$Xk9fLm2q",            "wJalrXUtnFEMIK7MDENGbPxRfiCYz3",
+        /* "FaKe" by chance inside random text is not the word */
+        "xoxb-730264-Xw937qtWSXJss1lFaKe",
     };
 
     (void)state;

@@ -672,7 +672,7 @@ static int parse_rules_seq(struct ctx *c, const yaml_node_t *seq,
         l->n++; /* also on error: the caller's rollback releases it */
     }
     c->label[0] = '\0';
-    if (rc == LG_OK)
+    if (rc == LG_OK && count > 0) /* l->v may still be NULL when empty */
         rc = check_dup_ids(c, l->v + n0, l->n - n0);
     return rc;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scan/session.h"
+#include "source/git_index.h"
 #include "source/git_priv.h"
 
 #define LINE_MAX_PRE_PUSH 4096
@@ -322,13 +323,29 @@ static int select_pre_push(struct lg_git_drv *d, git_revwalk *walk,
     return LG_OK;
 }
 
+/* The index file git uses: GIT_INDEX_FILE, else the repository's. */
+static char *index_path(const struct lg_git_drv *d)
+{
+    const char *dir = git_repository_path(d->repo);
+    size_t n;
+    char *p;
+
+    if (d->o->index_file)
+        return strdup(d->o->index_file);
+    n = strlen(dir) + sizeof("index");
+    if ((p = malloc(n)))
+        snprintf(p, n, "%sindex", dir);
+    return p;
+}
+
 static int scan_staged(struct lg_git_drv *d, struct lg_error *err)
 {
     struct change_ctx cx = {NULL, NULL, {NULL}, 0};
     git_object *head = NULL;
-    git_index *index = NULL;
+    git_index *index = NULL, *old_side = NULL, *new_side = NULL;
     git_diff *diff = NULL;
     git_diff_options opts;
+    char *path;
     int rc;
 
     if (git_repository_is_bare(d->repo))
@@ -336,22 +353,43 @@ static int scan_staged(struct lg_git_drv *d, struct lg_error *err)
                             "--staged needs a work tree; '%s' is a bare "
                             "repository",
                             git_repository_path(d->repo));
-    if ((d->o->index_file ? git_index_open(&index, d->o->index_file)
-                          : git_repository_index(&index, d->repo)) < 0)
-        return lg_git_fail(err, LG_EINTERNAL, "cannot read the index");
     /* No commit yet: everything staged is new (against the empty tree). */
     if (git_revparse_single(&head, d->repo, "HEAD^{tree}") < 0)
         head = NULL;
     git_error_clear();
     diff_opts(&opts);
-    if (git_diff_tree_to_index(&diff, d->repo, (git_tree *)head, index, &opts) <
-        0)
-        rc = lg_git_fail(err, LG_EINTERNAL, "cannot diff the index");
-    else
+    if (!(path = index_path(d))) {
+        git_object_free(head);
+        return lg_error_set(err, LG_ENOMEM, "out of memory");
+    }
+    /* The cache-tree reader diffs only what differs; when it declines,
+     * libgit2 reads the whole index. */
+    rc = lg_git_staged_sides(d->repo, path, (const git_tree *)head, &old_side,
+                             &new_side);
+    free(path);
+    if (rc == LG_OK) {
+        if (git_diff_index_to_index(&diff, d->repo, old_side, new_side,
+                                    &opts) < 0)
+            rc = lg_git_fail(err, LG_EINTERNAL, "cannot diff the index");
+    } else if (rc == LG_EUNSUPPORTED) {
+        if ((d->o->index_file ? git_index_open(&index, d->o->index_file)
+                              : git_repository_index(&index, d->repo)) < 0)
+            rc = lg_git_fail(err, LG_EINTERNAL, "cannot read the index");
+        else if (git_diff_tree_to_index(&diff, d->repo, (git_tree *)head,
+                                        index, &opts) < 0)
+            rc = lg_git_fail(err, LG_EINTERNAL, "cannot diff the index");
+        else
+            rc = LG_OK;
+    } else {
+        rc = lg_error_set(err, rc, "out of memory");
+    }
+    if (rc == LG_OK)
         rc = queue_diff(d, &cx, diff, err);
     git_diff_free(diff);
     git_object_free(head);
     git_index_free(index);
+    git_index_free(old_side);
+    git_index_free(new_side);
     return rc;
 }
 

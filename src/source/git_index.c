@@ -17,10 +17,10 @@
  * checksum is not verified, as git does not verify it on reads either. */
 #include "source/git_index.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,35 +67,27 @@ static uint32_t be32(const unsigned char *p)
            p[3];
 }
 
-static int slurp(const char *path, unsigned char **out, size_t *size)
+/* Map the index read-only, faulted in at once: it is read end to end. */
+static int map_index(const char *path, unsigned char **out, size_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    unsigned char *b;
-    size_t got = 0;
+    void *m;
 
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 12 ||
-        (uint64_t)st.st_size > IDX_MAX_BYTES || !(b = malloc((size_t)st.st_size))) {
+        (uint64_t)st.st_size > IDX_MAX_BYTES) {
         close(fd);
         return -1;
     }
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
+    m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+             fd, 0);
     close(fd);
-    if (got != (size_t)st.st_size) {
-        free(b);
+    if (m == MAP_FAILED)
         return -1;
-    }
-    *out = b;
-    *size = got;
+    *out = m;
+    *size = (size_t)st.st_size;
     return 0;
 }
 
@@ -528,7 +520,7 @@ int lg_git_staged_sides(git_repository *repo, const char *index_path,
     memset(&r, 0, sizeof(r));
     r.repo = repo;
     *old_side = *new_side = NULL;
-    if (!head || slurp(index_path, &r.file, &r.size) < 0)
+    if (!head || map_index(index_path, &r.file, &r.size) < 0)
         return LG_EUNSUPPORTED;
     if (r.size < 12 + OID_RAW || memcmp(r.file, "DIRC", 4) != 0)
         goto out;
@@ -565,6 +557,7 @@ out:
     free(r.nodes);
     free(r.paths);
     free(r.e);
-    free(r.file);
+    if (r.file)
+        munmap(r.file, r.size);
     return rc;
 }

@@ -7,7 +7,9 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
-PKGS      = libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 libcurl zlib
+# Linked libraries.  libcurl is not among them: src/verify/curl_dl.c loads
+# it with dlopen() on first use, so only its headers are needed to build.
+PKGS      = libpcre2-8 libhs libarchive libgit2 libxxhash yaml-0.1 zlib
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wwrite-strings -Wformat=2
 ifeq ($(CI),true)
@@ -15,10 +17,10 @@ WARN     += -Werror
 endif
 OPT      ?= -O2 -g
 CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += $(CSTD) $(OPT) $(WARN) -Isrc $(PKG_CFLAGS) -MMD -MP
-LDLIBS   += $(PKG_LIBS) -lpthread -lm
+LDLIBS   += $(PKG_LIBS) -ldl -lpthread -lm
 VERSION   = $(shell cat VERSION)
 
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/rule/*.c src/engine/*.c \

@@ -1,5 +1,9 @@
 /* libcurl wrapper with the safety rules of http.h.
  *
+ * libcurl is not linked: every call goes through the table of curl_dl.h,
+ * loaded by whichever entry point comes first (global init, a new handle,
+ * a URL check).
+ *
  * Each request resets the easy handle and sets every option again, so no
  * state (headers, bodies, methods) leaks from one request into the next;
  * the connection cache survives the reset, which is what makes repeated
@@ -10,7 +14,6 @@
 #include "verify/http.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,11 +21,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "verify/curl_dl.h"
+
 #ifndef LG_VERSION
 #define LG_VERSION "dev"
 #endif
 
 struct lg_http {
+    const struct lg_curl *cu;
     CURL *curl;
     struct lg_http_opts o;
     char errbuf[CURL_ERROR_SIZE];
@@ -122,11 +128,11 @@ bool lg_http_is_loopback(const char *host)
     return false;
 }
 
-/* Parse url into its scheme and host (curl-allocated: curl_free). */
-static int parse_url(const char *url, char **scheme, char **host,
-                     bool *has_user)
+/* Parse url into its scheme and host (curl-allocated: cu->free). */
+static int parse_url(const struct lg_curl *cu, const char *url, char **scheme,
+                     char **host, bool *has_user)
 {
-    CURLU *u = curl_url();
+    CURLU *u = cu->url();
     char *user = NULL;
     int rc = LG_OK;
 
@@ -134,23 +140,27 @@ static int parse_url(const char *url, char **scheme, char **host,
     *has_user = false;
     if (!u)
         return LG_ENOMEM;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK)
+    if (cu->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        cu->url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+        cu->url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK)
         rc = LG_EINVAL;
-    if (rc == LG_OK && curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
+    if (rc == LG_OK && cu->url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
         *has_user = true;
-    curl_free(user);
-    curl_url_cleanup(u);
+    cu->free(user);
+    cu->url_cleanup(u);
     return rc;
 }
 
 int lg_http_check_url(const char *url, struct lg_error *err)
 {
+    const struct lg_curl *cu;
     char *scheme, *host;
     bool user;
-    int rc = parse_url(url, &scheme, &host, &user);
+    int rc = lg_curl_load(&cu, err);
 
+    if (rc < 0)
+        return rc;
+    rc = parse_url(cu, url, &scheme, &host, &user);
     if (rc == LG_ENOMEM)
         rc = lg_error_set(err, rc, "out of memory");
     else if (rc < 0)
@@ -169,28 +179,29 @@ int lg_http_check_url(const char *url, struct lg_error *err)
     else if (strcasecmp(scheme, "http") != 0)
         rc = lg_error_set(err, LG_EINVAL,
                           "'%s:' URLs are not supported (https only)", scheme);
-    curl_free(scheme);
-    curl_free(host);
+    cu->free(scheme);
+    cu->free(host);
     return rc;
 }
 
 void lg_http_url_host(const char *url, char *out, size_t n)
 {
-    CURLU *u = curl_url();
+    const struct lg_curl *cu;
+    CURLU *u;
     char *host = NULL, *port = NULL;
 
     if (n)
         out[0] = '\0';
-    if (!u)
+    if (lg_curl_load(&cu, NULL) < 0 || !(u = cu->url()))
         return;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        curl_url_get(u, CURLUPART_PORT, &port, 0);
+    if (cu->url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        cu->url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        cu->url_get(u, CURLUPART_PORT, &port, 0);
         snprintf(out, n, "%s%s%s", host, port ? ":" : "", port ? port : "");
     }
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
+    cu->free(host);
+    cu->free(port);
+    cu->url_cleanup(u);
 }
 
 /* ------------------------------------------------------------------ */
@@ -218,19 +229,28 @@ void lg_http_resp_release(struct lg_http_resp *r)
 
 int lg_http_global_init(struct lg_error *err)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return lg_error_set(err, LG_EINTERNAL, "cannot initialise libcurl");
-    return LG_OK;
+    const struct lg_curl *cu;
+    int rc = lg_curl_load(&cu, err);
+
+    if (rc == LG_OK && cu->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        rc = lg_error_set(err, LG_EINTERNAL, "cannot initialise libcurl");
+    return rc;
 }
 
 int lg_http_new(struct lg_http **out, const struct lg_http_opts *opts,
                 struct lg_error *err)
 {
-    struct lg_http *h = calloc(1, sizeof(*h));
+    struct lg_http *h;
+    const struct lg_curl *cu;
+    int rc = lg_curl_load(&cu, err);
 
     *out = NULL;
+    if (rc < 0)
+        return rc;
+    h = calloc(1, sizeof(*h));
     if (!h)
         return lg_error_set(err, LG_ENOMEM, "out of memory");
+    h->cu = cu;
     if (opts)
         h->o = *opts;
     if (!h->o.timeout_ms)
@@ -245,7 +265,7 @@ int lg_http_new(struct lg_http **out, const struct lg_http_opts *opts,
         h->o.max_wait_ms = 30000;
     if (!h->o.max_body)
         h->o.max_body = 1024 * 1024;
-    h->curl = curl_easy_init();
+    h->curl = cu->easy_init();
     if (!h->curl) {
         free(h);
         return lg_error_set(err, LG_EINTERNAL, "cannot create a curl handle");
@@ -258,7 +278,7 @@ void lg_http_free(struct lg_http *h)
 {
     if (!h)
         return;
-    curl_easy_cleanup(h->curl);
+    h->cu->easy_cleanup(h->curl);
     free(h);
 }
 
@@ -280,15 +300,15 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 }
 
 /* Free a header list, wiping it first (it may hold Authorization). */
-static void free_headers(struct curl_slist *l)
+static void free_headers(const struct lg_curl *cu, struct curl_slist *l)
 {
     for (struct curl_slist *p = l; p; p = p->next)
         memset(p->data, 0, strlen(p->data));
-    curl_slist_free_all(l);
+    cu->slist_free_all(l);
 }
 
-static int add_header(struct curl_slist **l, const char *name,
-                      const char *value)
+static int add_header(const struct lg_curl *cu, struct curl_slist **l,
+                      const char *name, const char *value)
 {
     struct lg_buf b;
     struct curl_slist *n;
@@ -296,7 +316,7 @@ static int add_header(struct curl_slist **l, const char *name,
 
     lg_buf_init(&b, 64 * 1024);
     rc = lg_buf_printf(&b, "%s: %s", name, value);
-    n = rc == LG_OK ? curl_slist_append(*l, b.data) : NULL;
+    n = rc == LG_OK ? cu->slist_append(*l, b.data) : NULL;
     wipe_buf(&b);
     lg_buf_release(&b);
     if (!n)
@@ -305,19 +325,20 @@ static int add_header(struct curl_slist **l, const char *name,
     return LG_OK;
 }
 
-static int build_headers(const struct lg_http_req *req, struct curl_slist **out)
+static int build_headers(const struct lg_curl *cu,
+                         const struct lg_http_req *req, struct curl_slist **out)
 {
     struct curl_slist *l = NULL;
-    int rc = add_header(&l, "Accept", "application/json");
+    int rc = add_header(cu, &l, "Accept", "application/json");
 
-    if (rc == LG_OK)
-        rc = add_header(&l, "Expect", ""); /* no 100-continue round trip */
+    if (rc == LG_OK) /* no 100-continue round trip */
+        rc = add_header(cu, &l, "Expect", "");
     if (rc == LG_OK && req->auth)
-        rc = add_header(&l, "Authorization", req->auth);
+        rc = add_header(cu, &l, "Authorization", req->auth);
     if (rc == LG_OK && req->content_type)
-        rc = add_header(&l, "Content-Type", req->content_type);
+        rc = add_header(cu, &l, "Content-Type", req->content_type);
     if (rc < 0) {
-        free_headers(l);
+        free_headers(cu, l);
         l = NULL;
     }
     *out = l;
@@ -327,33 +348,34 @@ static int build_headers(const struct lg_http_req *req, struct curl_slist **out)
 static void set_options(struct lg_http *h, const struct lg_http_req *req,
                         struct curl_slist *headers, struct sink *sink, bool tls)
 {
+    const struct lg_curl *cu = h->cu;
     CURL *c = h->curl;
 
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, req->url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "leakguard/" LG_VERSION);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    cu->easy_reset(c);
+    cu->easy_setopt(c, CURLOPT_URL, req->url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, h->o.timeout_ms);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "leakguard/" LG_VERSION);
+    cu->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu->easy_setopt(c, CURLOPT_WRITEDATA, sink);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     if (!tls) /* loopback: never through a proxy */
-        curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+        cu->easy_setopt(c, CURLOPT_NOPROXY, "*");
     if (strcmp(req->method, "GET") == 0) {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        cu->easy_setopt(c, CURLOPT_HTTPGET, 1L);
     } else {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)(req->body ? req->body_len : 0));
+        cu->easy_setopt(c, CURLOPT_POST, 1L);
+        cu->easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        cu->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                        (curl_off_t)(req->body ? req->body_len : 0));
         if (strcmp(req->method, "POST") != 0)
-            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+            cu->easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
     }
 }
 
@@ -369,6 +391,7 @@ static CURLcode attempt(struct lg_http *h, const struct lg_http_req *req,
                         struct curl_slist *headers, bool tls,
                         struct lg_http_resp *resp, long *retry_after_ms)
 {
+    const struct lg_curl *cu = h->cu;
     struct sink sink = {resp, false};
     curl_off_t ra = -1;
     CURLcode cc;
@@ -381,11 +404,11 @@ static CURLcode attempt(struct lg_http *h, const struct lg_http_req *req,
     h->errbuf[0] = '\0';
     set_options(h, req, headers, &sink, tls);
     resp->attempts++;
-    cc = curl_easy_perform(h->curl);
+    cc = cu->easy_perform(h->curl);
     *retry_after_ms = -1;
     if (cc == CURLE_OK) {
-        curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-        if (curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
+        cu->easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+        if (cu->easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
             ra >= 0)
             *retry_after_ms = ra > 86400 ? 86400000L : (long)ra * 1000;
     } else if (sink.too_large) {
@@ -393,7 +416,7 @@ static CURLcode attempt(struct lg_http *h, const struct lg_http_req *req,
                  "response larger than %zu bytes", h->o.max_body);
     } else {
         snprintf(resp->error, sizeof(resp->error), "%.150s",
-                 h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc));
+                 h->errbuf[0] ? h->errbuf : cu->easy_strerror(cc));
     }
     return cc;
 }
@@ -407,16 +430,16 @@ int lg_http_do(struct lg_http *h, const struct lg_http_req *req,
     long backoff = h->o.backoff_ms;
     int rc;
 
-    rc = parse_url(req->url, &scheme, &host, &user);
+    rc = parse_url(h->cu, req->url, &scheme, &host, &user);
     if (rc == LG_OK && (user || (strcasecmp(scheme, "https") != 0 &&
                                  (strcasecmp(scheme, "http") != 0 ||
                                   !lg_http_is_loopback(host)))))
         rc = LG_EINVAL; /* checked at configuration; this is the backstop */
     tls = rc == LG_OK && strcasecmp(scheme, "https") == 0;
-    curl_free(scheme);
-    curl_free(host);
+    h->cu->free(scheme);
+    h->cu->free(host);
     if (rc == LG_OK)
-        rc = build_headers(req, &headers);
+        rc = build_headers(h->cu, req, &headers);
     if (rc < 0) {
         snprintf(resp->error, sizeof(resp->error), "%s",
                  rc == LG_EINVAL ? "URL not allowed" : "out of memory");
@@ -440,6 +463,6 @@ int lg_http_do(struct lg_http *h, const struct lg_http_req *req,
         sleep_ms(wait);
         backoff *= 2;
     }
-    free_headers(headers);
+    free_headers(h->cu, headers);
     return rc;
 }

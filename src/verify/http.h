@@ -1,4 +1,5 @@
-/* HTTP client for provider calls and notifications (libcurl underneath).
+/* HTTP client for provider calls and notifications (libcurl underneath,
+ * loaded on first use: see curl_dl.h).
  *
  * The rules here are the safety contract of everything that talks to the
  * network:
@@ -75,7 +76,8 @@ void lg_http_resp_release(struct lg_http_resp *r);
 
 struct lg_http;
 
-/* Once per process, before threads start. */
+/* Once per process, before threads start.  Loads libcurl; when it cannot
+ * be loaded, returns LG_EUNSUPPORTED with the message of lg_curl_load(). */
 int lg_http_global_init(struct lg_error *err);
 
 int lg_http_new(struct lg_http **out, const struct lg_http_opts *opts,
@@ -83,11 +85,13 @@ int lg_http_new(struct lg_http **out, const struct lg_http_opts *opts,
 void lg_http_free(struct lg_http *h);
 
 /* Whether `url` may be used at all (scheme, loopback rule, no user info);
- * the message says why not. */
+ * the message says why not.  Loads libcurl (its URL parser) if needed:
+ * LG_EUNSUPPORTED when it cannot be loaded. */
 int lg_http_check_url(const char *url, struct lg_error *err);
 
 /* Copy the host (and ":port" when present) of url into out[0..n); "" if it
- * cannot be parsed.  For logs and audit records. */
+ * cannot be parsed (or libcurl cannot be loaded).  For logs and audit
+ * records. */
 void lg_http_url_host(const char *url, char *out, size_t n);
 
 /* Whether `host` (as in a URL, IPv6 in brackets allowed) is loopback. */

@@ -92,6 +92,9 @@ int lg_notifier_new(struct lg_notifier **out,
         rc = lg_error_set(err, LG_ENOMEM, "out of memory");
         goto fail;
     }
+    rc = lg_http_global_init(err); /* first: a missing libcurl is the error */
+    if (rc < 0)
+        goto fail;
     rc = lg_http_check_url(n->url, err);
     if (rc < 0) {
         lg_error_prefix(err, "--notify-url");
@@ -103,9 +106,7 @@ int lg_notifier_new(struct lg_notifier **out,
     }
     for (size_t i = 0; i < sizeof(r); i++)
         snprintf(n->scan_id + 2 * i, 3, "%02x", r[i]);
-    rc = lg_http_global_init(err);
-    if (rc == LG_OK)
-        rc = lg_http_new(&n->http, &cfg->http, err);
+    rc = lg_http_new(&n->http, &cfg->http, err);
     if (rc == LG_OK) {
         *out = n;
         return LG_OK;

@@ -207,6 +207,9 @@ int lg_verifier_new(struct lg_verifier **out,
         v->ps[i].name = names[i];
         lg_rate_init(&v->ps[i].rate, rate < 0 ? 0 : rate);
     }
+    /* libcurl first: when it is missing, that is the error to report, not
+     * a base URL that could not be checked without it. */
+    rc = lg_http_global_init(err);
     for (size_t i = 0; i < 3 && rc == LG_OK; i++)
         rc = add_urls(&v->ps[i], lists[i], err);
     v->hopts.timeout_ms = cfg->timeout_ms;
@@ -216,8 +219,6 @@ int lg_verifier_new(struct lg_verifier **out,
         v->cfg.parallel = DEFAULT_PARALLEL;
     if (v->cfg.parallel > MAX_PARALLEL)
         v->cfg.parallel = MAX_PARALLEL;
-    if (rc == LG_OK)
-        rc = lg_http_global_init(err);
     if (rc < 0) {
         lg_verifier_free(v);
         return rc;

@@ -15,6 +15,7 @@
 #include "rule/ruleset.h"
 #include "util/json_parse.h"
 #include "verify/audit.h"
+#include "verify/curl_dl.h"
 #include "verify/http.h"
 #include "verify/notify.h"
 #include "verify/onespan.h"
@@ -58,6 +59,36 @@ static void test_url_rules(void **state)
     }
     assert_true(lg_http_is_loopback("LOCALHOST"));
     assert_false(lg_http_is_loopback("128.0.0.1"));
+}
+
+/* libcurl is loaded on first use; when it cannot be, the message names it,
+ * says why (dlerror) and what to install, on one line. */
+static void test_curl_load(void **state)
+{
+    const struct lg_curl *cu = NULL, *again = NULL;
+    struct lg_curl t;
+    struct lg_error err;
+
+    (void)state;
+    lg_error_clear(&err);
+    assert_int_equal(lg_curl_open(&t, "libleakguard-no-such-curl.so.4", &err),
+                     LG_EUNSUPPORTED);
+    assert_null(t.easy_init);
+    assert_non_null(strstr(err.msg, "need libcurl "
+                                    "(libleakguard-no-such-curl.so.4): "));
+    assert_non_null(strstr(err.msg, "cannot open shared object file"));
+    assert_non_null(strstr(err.msg, "; install libcurl4"));
+    assert_null(strchr(err.msg, '\n'));
+    /* a library that loads but is not libcurl: the missing symbol */
+    lg_error_clear(&err);
+    assert_int_equal(lg_curl_open(&t, "libz.so.1", &err), LG_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "curl_global_init"));
+    /* the real one, loaded once */
+    assert_int_equal(lg_curl_load(&cu, NULL), LG_OK);
+    assert_non_null(cu);
+    assert_non_null(cu->easy_setopt);
+    assert_int_equal(lg_curl_load(&again, NULL), LG_OK);
+    assert_ptr_equal(cu, again);
 }
 
 static void test_verifier_config(void **state)
@@ -362,6 +393,7 @@ static void test_notify_spool(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_curl_load),
         cmocka_unit_test(test_url_rules),
         cmocka_unit_test(test_verifier_config),
         cmocka_unit_test(test_provider_table),

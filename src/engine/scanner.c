@@ -30,6 +30,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <inttypes.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -144,14 +147,34 @@ struct lg_scanner {
 /* ------------------------------------------------------------------ */
 /* Line counting                                                        */
 
-/* Number of '\n' bytes in p[0..n): 8 bytes at a time (exact SWAR test for
- * zero bytes after xor with '\n'). */
+/* Number of '\n' bytes in p[0..n).  Every byte of every object passes
+ * here once (line numbers must survive the window sliding on), so it is
+ * vectorised: SSE2 (baseline on x86-64) counts 16 bytes per step in byte
+ * lanes flushed every 255 steps; elsewhere 8 bytes at a time with an exact
+ * SWAR zero-byte test. */
 static uint64_t count_newlines(const unsigned char *p, size_t n)
 {
-    const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
-    const uint64_t low7 = ones * 0x7f;
     uint64_t count = 0;
     size_t i = 0;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+
+    while (i + 16 <= n) {
+        __m128i acc = zero;
+        size_t steps = (n - i) / 16;
+
+        steps = steps > 255 ? 255 : steps;
+        for (size_t k = 0; k < steps; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+        }
+        acc = _mm_sad_epu8(acc, zero);
+        count += (uint64_t)_mm_cvtsi128_si64(acc) +
+                 (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(acc, acc));
+    }
+#else
+    const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
+    const uint64_t low7 = ones * 0x7f;
 
     for (; i + 8 <= n; i += 8) {
         uint64_t w, x, t;
@@ -161,6 +184,7 @@ static uint64_t count_newlines(const unsigned char *p, size_t n)
         /* one bit per '\n' byte at bit 7 of the byte: sum them */
         count += (((~t & (ones << 7)) >> 7) * ones) >> 56;
     }
+#endif
     for (; i < n; i++)
         count += p[i] == '\n';
     return count;

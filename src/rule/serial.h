@@ -39,7 +39,8 @@ int lg_rules_serialize(const struct lg_rule_list *l, struct lg_buf *out,
  * lg_srcpos.file points into out->files.  Every read is bounds-checked: a
  * truncated or corrupt blob fails with LG_ESYNTAX (LG_EUNSUPPORTED for
  * another format version) and a message giving the byte offset, and
- * appends nothing.  Allocations are bounded by len. */
+ * appends nothing.  Counts are checked against the bytes left before
+ * anything is allocated, so memory stays linear in len. */
 int lg_rules_deserialize(struct lg_rule_list *out, const unsigned char *data,
                          size_t len, struct lg_error *err);
 

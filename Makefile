@@ -26,7 +26,8 @@ VERSION   = $(shell cat VERSION)
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/rule/*.c src/engine/*.c \
               src/source/*.c src/report/*.c src/scan/*.c src/verify/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_rules.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_rules.o \
+            $(BUILD)/gen/builtin_blob.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 RULES    := $(sort $(wildcard rules/*.yml))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -58,6 +59,23 @@ $(BUILD)/gen/builtin_rules.c: $(BUILD)/tools/embed $(RULES)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ $(RULES)
 $(BUILD)/gen/builtin_rules.o: $(BUILD)/gen/builtin_rules.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# ... and pre-parsed: tools/rulepack loads them with the normal loader (a bad
+# rule fails the build with file:line:col) and serializes them, so the binary
+# does not parse YAML at startup.  rulepack links only the objects it needs,
+# not libleakguard.a, which holds the blob it produces.
+RULEPACK_OBJ := $(BUILD)/tools/rulepack.o $(BUILD)/src/rule/load.o \
+                $(BUILD)/src/rule/rule.o $(BUILD)/src/rule/serial.o \
+                $(BUILD)/src/util/buf.o $(BUILD)/src/util/error.o
+$(BUILD)/tools/rulepack: $(RULEPACK_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/gen/builtin_rules.bin: $(BUILD)/tools/rulepack $(RULES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/rulepack $@ $(RULES)
+$(BUILD)/gen/builtin_blob.c: $(BUILD)/tools/embed $(BUILD)/gen/builtin_rules.bin
+	$(BUILD)/tools/embed --blob $@ $(BUILD)/gen/builtin_rules.bin
+$(BUILD)/gen/builtin_blob.o: $(BUILD)/gen/builtin_blob.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libleakguard.a: $(LIB_OBJ)
@@ -107,7 +125,7 @@ bench: all
 # build-fuzz/corpus/TARGET, crashes to build-fuzz/crashes/TARGET.
 # `make fuzz-replay` (part of `make test`) links the same targets with the
 # normal compiler and tests/fuzz/replay.c, and replays every seed file.
-FUZZ_TARGETS ?= rules scanner decode json report ignore utf16 archive git
+FUZZ_TARGETS ?= rules scanner decode json report ignore utf16 archive git serial
 FUZZ_TIME    ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   ?=

@@ -17,7 +17,8 @@
  *
  * Longer than the usual ~800 lines because the schema walk, the libyaml
  * error mapping and file discovery share struct ctx and the rollback; if it
- * grows, file discovery (load_file .. lg_rules_load_builtin) is the cut. */
+ * grows, file discovery (load_file .. lg_rules_load_path) is the cut.  The
+ * built-in rules are not parsed here at run time: see builtin.c. */
 #include "rule/rule.h"
 
 #include <ctype.h>
@@ -982,22 +983,4 @@ int lg_rules_load_path(struct lg_rule_list *out, const char *path,
     if (S_ISDIR(st.st_mode))
         return load_dir(out, path, err);
     return load_file(out, path, err);
-}
-
-int lg_rules_load_builtin(struct lg_rule_list *out, struct lg_error *err)
-{
-    size_t n0 = out->n, f0 = out->n_files;
-    int rc = LG_OK;
-
-    for (size_t i = 0; i < lg_builtin_rules_count && lg_builtin_rules[i].name;
-         i++) {
-        const struct lg_builtin_file *f = &lg_builtin_rules[i];
-
-        rc = lg_rules_parse(out, f->name, f->text, f->len, err);
-        if (rc < 0) {
-            list_truncate(out, n0, f0);
-            break;
-        }
-    }
-    return rc;
 }

@@ -112,6 +112,8 @@ struct lg_builtin_file {
 extern const struct lg_builtin_file lg_builtin_rules[];
 extern const size_t lg_builtin_rules_count;
 
+/* Append the built-in rules (all or nothing): the files above, parsed at
+ * build time and embedded pre-parsed (rule/serial.h, rule/builtin.c). */
 int lg_rules_load_builtin(struct lg_rule_list *out, struct lg_error *err);
 
 #endif

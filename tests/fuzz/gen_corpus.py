@@ -126,6 +126,88 @@ def gen_rules():
         put('rules', 'builtin-linear.yml', f.read())
 
 
+# ---- serial -----------------------------------------------------------------
+# The layout is documented in src/rule/serial.h.
+
+NONE = 0xffffffff
+
+
+def s32(v):
+    return struct.pack('<I', v)
+
+
+def sstr(s):
+    if s is None:
+        return s32(NONE)
+    b = s.encode()
+    return s32(len(b)) + b
+
+
+def slist(items):
+    return s32(len(items)) + b''.join(sstr(x) for x in items)
+
+
+def spos(pos):
+    f, line, col = pos
+    return s32(NONE if f is None else f) + s32(line) + s32(col)
+
+
+def sexamples(items):
+    return s32(len(items)) + b''.join(
+        sstr(text) + sstr(secret) + spos(pos) for text, secret, pos in items)
+
+
+def srule(id, pattern, max_len=30, entropy=0.0, sev=2, conf=1, name='n',
+          description=None, secret_group=None, keywords=(), context=None,
+          context_lines=0, validate=None, pair_with=None, pair_lines=0,
+          allow=(), allow_paths=(), tags=(), references=(),
+          examples=(('x', None, (0, 8, 7)),),
+          negatives=(('y', None, (0, 9, 7)),), pos=(0, 2, 5)):
+    return (sstr(id) + sstr(name) + sstr(description) + sstr(pattern) +
+            sstr(secret_group) + slist(keywords) + struct.pack('<Q', max_len) +
+            struct.pack('<d', entropy) + s32(sev) + s32(conf) + sstr(context) +
+            s32(context_lines) + sstr(validate) + sstr(pair_with) +
+            s32(pair_lines) + slist(allow) + slist(allow_paths) + slist(tags) +
+            slist(references) + sexamples(examples) + sexamples(negatives) +
+            spos(pos))
+
+
+def blob(files, rules, version=1):
+    return (b'LGRULES\0' + s32(version) + s32(len(files)) +
+            b''.join(sstr(f) for f in files) + s32(len(rules)) +
+            b''.join(rules))
+
+
+def gen_serial():
+    minimal = srule('fz-tok', '\\b(?<secret>tk_[A-Za-z0-9]{20})\\b',
+                    keywords=['tk_'], examples=((TK, None, (0, 9, 7)),))
+    full = srule('fz-full', '(?i)key\\s*[=:]\\s*(?<secret>[A-Za-z0-9]{16,40})',
+                 max_len=60, entropy=3.0, sev=4, conf=2, name='every field',
+                 description='All the optional fields.\n',
+                 secret_group='secret', keywords=['key=', 'key:'],
+                 context='prod|live', context_lines=3, validate='mixed-alnum',
+                 pair_with='fz-tok', pair_lines=5, allow=['^EXAMPLE', 'dead'],
+                 allow_paths=['**/testdata/**', '*.md'],
+                 tags=['generic', 'test'],
+                 references=['https://example.test/rules'],
+                 examples=(('env prod\nkey=Ab3dE5fG7hJ9kL1mN3pQ',
+                            'Ab3dE5fG7hJ9kL1mN3pQ', (1, 22, 9)),
+                           ('key: Zx9yW8vU7tS6rQ5pO4nM', None, (1, 24, 9))),
+                 negatives=(('key=EXAMPLEKEY0123456789', None, (None, 0, 0)),),
+                 pos=(1, 2, 5))
+    put('serial', 'empty', blob([], []))
+    put('serial', 'minimal', blob(['rules/a.yml'], [minimal]))
+    put('serial', 'two-files', blob(['rules/a.yml', 'rules/b.yml'],
+                                    [minimal, full]))
+    whole = blob(['rules/a.yml', 'rules/b.yml'], [minimal, full])
+    put('serial', 'truncated', whole[:len(whole) // 2])
+    put('serial', 'trailing', blob(['a.yml'], [minimal]) + b'\0')
+    put('serial', 'version2', blob(['a.yml'], [minimal], version=2))
+    put('serial', 'bad-file-index',
+        blob(['a.yml'], [srule('fz-x', 'x', pos=(7, 1, 1))]))
+    put('serial', 'huge-count', b'LGRULES\0' + s32(1) + s32(0x7fffffff))
+
+
 # ---- scanner ----------------------------------------------------------------
 
 def scan_header(flags, pad_kib=0, fill=b' ', pad_at=0, seed=1, cls=4):
@@ -346,7 +428,7 @@ def gen_git():
 
 def main():
     for gen in (gen_rules, gen_scanner, gen_decode, gen_json, gen_report,
-                gen_ignore, gen_utf16, gen_archive, gen_git):
+                gen_ignore, gen_utf16, gen_archive, gen_git, gen_serial):
         gen()
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # leakguard benchmarks: throughput on a source tree, full-history scan, and
-# pre-commit latency, each next to reference tools run alternately in the
-# same session (machines are noisy: compare ratios, not absolute figures).
+# pre-commit latency (a generated 40,000-file repository), each next to
+# reference tools run in the same session (machines are noisy: compare
+# ratios, not absolute figures).
 #
 #   bench/run.sh [BINARY]            (make bench)
 #
@@ -101,4 +102,58 @@ if "$BIN" git --help >/dev/null 2>&1; then
 else
     echo "  (this leakguard has no git command)"
 fi
+
+# --- pre-commit hook ------------------------------------------------------
+# A 40,000-file repository with 10 staged edits: median wall of
+# `leakguard git --staged` over 30 runs (warm page and rule caches), the
+# rules' share of it (--stats rules_seconds), and `git diff --cached` as
+# the reference.
+hook=$DATA/hook-40000
+if [ ! -d "$hook/.git" ]; then
+    echo "bench: generating a 40,000-file repository in $hook" >&2
+    rm -rf "$hook"
+    mkdir -p "$hook"
+    python3 - "$hook" <<'PY'
+import os, sys
+root = sys.argv[1]
+for d in range(400):
+    os.makedirs(f"{root}/src/d{d}", exist_ok=True)
+    for f in range(100):
+        with open(f"{root}/src/d{d}/f{f}.c", "w") as fh:
+            fh.write(f"int f{d}_{f}(void) {{ return {d * 100 + f}; }}\n")
+PY
+    git -C "$hook" init -q
+    git -C "$hook" add -A
+    git -C "$hook" -c user.name=bench -c user.email=bench@example.test \
+        commit -q -m init
+    for d in 1 2 3 4 5 6 7 8 9 10; do
+        echo "/* edit */" >> "$hook/src/d$d/f$d.c"
+    done
+    git -C "$hook" add -A
+fi
+echo "== pre-commit: $hook ($(git -C "$hook" ls-files | wc -l) files, $(git -C "$hook" diff --cached --name-only | wc -l) staged)"
+python3 - "$BIN" "$hook" "$DATA" <<'PY'
+import json, os, statistics, subprocess, sys, time
+binary, hook, data = sys.argv[1:4]
+data = os.path.abspath(data)
+def wall(cmd, n=30):
+    subprocess.run(cmd, cwd=hook, capture_output=True)   # warm
+    t = []
+    for _ in range(n):
+        a = time.perf_counter()
+        subprocess.run(cmd, cwd=hook, capture_output=True)
+        t.append(time.perf_counter() - a)
+    return statistics.median(t) * 1000
+lg = wall([binary, "git", "--staged", "-q"])
+ref = wall(["git", "diff", "--cached", "--quiet"])
+rules = []
+for _ in range(10):
+    subprocess.run([binary, "git", "--staged", "-q", "--stats",
+                    f"{data}/hook-stats.json"], cwd=hook, capture_output=True)
+    with open(f"{data}/hook-stats.json") as fh:
+        rules.append(json.load(fh)["rules_seconds"] * 1000)
+print(f"  leakguard git --staged   {lg:6.1f} ms (median of 30)")
+print(f"    rules loaded in        {statistics.median(rules):6.1f} ms (--stats rules_seconds)")
+print(f"  git diff --cached        {ref:6.1f} ms")
+PY
 rm -f "$DATA"/t.$$

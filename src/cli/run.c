@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report/fields.h"
@@ -142,6 +143,7 @@ int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
                      size_t n_roots)
 {
     struct lg_error err;
+    struct timespec t0, t1;
 
     memset(r, 0, sizeof(*r));
     r->c = c;
@@ -156,9 +158,13 @@ int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
     r->rep = lg_reporter_find(c->format ? c->format : "text");
     if (lg_cli_load_watchlist(c) < 0)
         return LG_EXIT_USAGE;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     r->rs = lg_cli_load_rules(c);
     if (!r->rs)
         return LG_EXIT_USAGE;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->rules_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (lg_cli_suppressions(c, roots, n_roots, &r->ig, &r->excludes) < 0 ||
         lg_cli_extras_begin(c, &r->cfg, &r->extras) < 0) /* verify, notify */
         return LG_EXIT_USAGE;
@@ -207,7 +213,8 @@ int lg_cli_run_begin(struct lg_cli_run *r, struct lg_cli *c,
     return LG_OK;
 }
 
-static int write_stats(const char *path, const struct lg_run_summary *sum)
+static int write_stats(const char *path, const struct lg_run_summary *sum,
+                       double rules_seconds)
 {
     struct lg_buf b;
     struct lg_json j;
@@ -218,6 +225,7 @@ static int write_stats(const char *path, const struct lg_run_summary *sum)
     lg_json_init(&j, &b, true);
     lg_json_obj_begin(&j);
     lg_report_write_summary(&j, sum);
+    lg_json_kdouble(&j, "rules_seconds", rules_seconds);
     lg_json_obj_end(&j);
     lg_buf_putc(&b, '\n');
     rc = lg_json_status(&j);
@@ -271,7 +279,7 @@ int lg_cli_run_finish(struct lg_cli_run *r, int rc, const struct lg_error *err)
         status = LG_EXIT_USAGE;
     if (lg_cli_extras_end(r->extras, sum) < 0)
         status = LG_EXIT_ERROR;
-    if (c->stats && write_stats(c->stats, sum) < 0) {
+    if (c->stats && write_stats(c->stats, sum, r->rules_seconds) < 0) {
         lg_cli_error("cannot write '%s': %s", c->stats, strerror(errno));
         status = LG_EXIT_ERROR;
     }

@@ -28,6 +28,7 @@ struct lg_cli_run {
     struct lg_ignore ig;
     struct lg_strlist excludes;
     struct lg_ruleset *rs;
+    double rules_seconds;       /* loading and compiling them (--stats) */
     struct lg_cli_extras *extras;
     struct lg_session *s;
     FILE *out;

@@ -487,6 +487,7 @@ static bool confirm_interval(struct lg_scanner *s, struct interval *v,
                              uint64_t limit_k, bool eof)
 {
     const struct lg_crule *c = &s->rs->rules[v->rule];
+    const pcre2_code *code = lg_ruleset_code(s->rs, v->rule);
     uint64_t end = s->base + s->len, L = c->rule.max_len;
     uint64_t limit = v->c_last + 1 < limit_k ? v->c_last + 1 : limit_k;
     uint64_t subj_end = v->c_last + L + MARGIN < end ? v->c_last + L + MARGIN
@@ -496,7 +497,7 @@ static bool confirm_interval(struct lg_scanner *s, struct interval *v,
     if (v->resume < s->rst[v->rule].last_end)
         v->resume = s->rst[v->rule].last_end;
     while (v->resume < limit) {
-        int n = pcre2_match(c->re, s->win, (PCRE2_SIZE)(subj_end - s->base),
+        int n = pcre2_match(code, s->win, (PCRE2_SIZE)(subj_end - s->base),
                             (PCRE2_SIZE)(v->resume - s->base), 0, s->md,
                             s->mctx);
         struct hit h;

@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <hs/hs.h>
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,14 @@
 #include "rule/validate.h"
 #include "rule/watchlist.h"
 #include "util/buf.h"
+
+/* A rule's JIT-compiled copy.  The copy, not the pattern itself, is
+ * compiled, so threads matching with the interpreted pattern meanwhile
+ * never see it change; the first thread to claim the slot compiles it. */
+struct lg_jit_slot {
+    _Atomic(pcre2_code *) code;
+    atomic_bool claimed;
+};
 
 /* An encoded value is looked for where values are: after '=', ':', a
  * quote or '>' and at most four blanks.  Measured on source code and on
@@ -73,6 +82,9 @@ void lg_ruleset_free(struct lg_ruleset *rs)
     for (size_t i = 0; i < rs->n; i++)
         crule_release(&rs->rules[i]);
     free(rs->rules);
+    for (size_t i = 0; rs->jit && i < rs->n; i++)
+        pcre2_code_free(atomic_load(&rs->jit[i].code));
+    free(rs->jit);
     lg_rule_list_release(&rs->parsed);
     lg_strlist_release(&rs->disabled_ids);
     lg_strlist_release(&rs->allow_in);
@@ -191,6 +203,32 @@ void lg_ruleset_set_jit(struct lg_ruleset *rs, bool jit)
     rs->no_jit = !jit;
 }
 
+const void *lg_ruleset_code(const struct lg_ruleset *rs, size_t k)
+{
+    struct lg_jit_slot *j;
+    pcre2_code *code;
+
+    if (rs->no_jit || !rs->jit || k >= rs->n)
+        return rs->rules[k].re;
+    j = &rs->jit[k];
+    code = atomic_load_explicit(&j->code, memory_order_acquire);
+    if (code)
+        return code;
+    if (atomic_exchange_explicit(&j->claimed, true, memory_order_acq_rel))
+        return rs->rules[k].re; /* another thread is on it, or it failed */
+    code = pcre2_code_copy(rs->rules[k].re);
+    /* JIT is an optimisation: without it (e.g. no executable memory) the
+     * interpreter gives the same results. */
+    if (code && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(code);
+        code = NULL;
+    }
+    if (!code)
+        return rs->rules[k].re;
+    atomic_store_explicit(&j->code, code, memory_order_release);
+    return code;
+}
+
 int lg_ruleset_set_watchlist(struct lg_ruleset *rs,
                              const struct lg_watchlist *wl)
 {
@@ -238,8 +276,8 @@ static int rule_error(struct lg_error *err, const struct lg_rule *r, int code,
 }
 
 static int compile_re(const struct lg_rule *r, const char *what,
-                      const char *pattern, uint32_t opts, bool jit,
-                      pcre2_code **out, struct lg_error *err)
+                      const char *pattern, uint32_t opts, pcre2_code **out,
+                      struct lg_error *err)
 {
     int ec;
     PCRE2_SIZE off;
@@ -256,10 +294,6 @@ static int compile_re(const struct lg_rule *r, const char *what,
                  (size_t)off);
         return rule_error(err, r, LG_ESYNTAX, what, detail);
     }
-    /* JIT is an optimisation: without it (e.g. no executable memory) the
-     * interpreter gives the same results. */
-    if (jit)
-        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     *out = re;
     return LG_OK;
 }
@@ -296,13 +330,13 @@ static int resolve_secret_group(struct lg_crule *c, struct lg_error *err)
     return LG_OK;
 }
 
-static int compile_rule(struct lg_crule *c, bool jit, struct lg_error *err)
+static int compile_rule(struct lg_crule *c, struct lg_error *err)
 {
     const struct lg_rule *r = &c->rule;
     uint32_t lb = 0;
     int rc;
 
-    rc = compile_re(r, "pattern", r->pattern, PCRE2_MULTILINE, jit,
+    rc = compile_re(r, "pattern", r->pattern, PCRE2_MULTILINE,
                     (pcre2_code **)&c->re, err);
     if (rc < 0)
         return rc;
@@ -312,7 +346,7 @@ static int compile_rule(struct lg_crule *c, bool jit, struct lg_error *err)
     pcre2_pattern_info(c->re, PCRE2_INFO_MAXLOOKBEHIND, &lb);
     c->lookbehind = lb;
     if (r->context) {
-        rc = compile_re(r, "context", r->context, PCRE2_MULTILINE, jit,
+        rc = compile_re(r, "context", r->context, PCRE2_MULTILINE,
                         (pcre2_code **)&c->context_re, err);
         if (rc < 0)
             return rc;
@@ -322,7 +356,7 @@ static int compile_rule(struct lg_crule *c, bool jit, struct lg_error *err)
         if (!c->allow_re)
             return LG_ENOMEM;
         for (size_t i = 0; i < r->allow.n; i++) {
-            rc = compile_re(r, "allow", r->allow.v[i], 0, jit,
+            rc = compile_re(r, "allow", r->allow.v[i], 0,
                             (pcre2_code **)&c->allow_re[i], err);
             if (rc < 0)
                 return rc;
@@ -503,8 +537,13 @@ static int collect_rules(struct lg_ruleset *rs)
     struct lg_rule_list *p = &rs->parsed;
 
     rs->rules = calloc(p->n ? p->n : 1, sizeof(*rs->rules));
-    if (!rs->rules)
+    rs->jit = calloc(p->n ? p->n : 1, sizeof(*rs->jit));
+    if (!rs->rules || !rs->jit)
         return LG_ENOMEM;
+    for (size_t i = 0; i < (p->n ? p->n : 1); i++) {
+        atomic_init(&rs->jit[i].code, NULL);
+        atomic_init(&rs->jit[i].claimed, false);
+    }
     for (size_t i = 0; i < p->n; i++) {
         long at = lg_ruleset_find(rs, p->v[i].id);
 
@@ -554,7 +593,7 @@ int lg_ruleset_compile(struct lg_ruleset *rs, struct lg_error *err)
 
         if (c->disabled)
             continue;
-        rc = compile_rule(c, !rs->no_jit, err);
+        rc = compile_rule(c, err);
         if (rc == LG_ENOMEM)
             return lg_error_set(err, rc, "cannot compile rules: %s",
                                 lg_strerror(rc));

@@ -50,6 +50,7 @@ struct lg_ruleset {
     struct lg_strlist disabled_ids; /* from lg_ruleset_disable */
     char *cache_dir;            /* Vectorscan database cache, NULL = off */
     bool no_jit;                /* interpret patterns (small workloads) */
+    struct lg_jit_slot *jit;    /* [n]: lazily JIT-compiled copies */
     struct lg_strlist allow_in; /* "rule\tkind\tvalue" from lg_ruleset_allow */
     void **global_allow_re;     /* pcre2_code_8 *: secrets never reported */
     size_t n_global_allow;
@@ -81,11 +82,18 @@ int lg_ruleset_disable(struct lg_ruleset *rs, const char *id);
  * or library never reuses a stale database; a file that fails its checksum
  * or does not deserialize is ignored and rewritten. */
 int lg_ruleset_set_cache(struct lg_ruleset *rs, const char *dir);
-/* Do not JIT-compile the patterns (before compile).  JIT costs ~25 us a
- * pattern at start-up and pays off only on large inputs: a pre-commit
+/* Never JIT-compile the patterns.  By default a rule's pattern is
+ * JIT-compiled the first time it is matched (lg_ruleset_code): ~25 us a
+ * pattern, paid only by the rules whose keywords occur.  A pre-commit
  * hook's few kilobytes are confirmed as fast by the interpreter.  Results
  * are identical either way. */
 void lg_ruleset_set_jit(struct lg_ruleset *rs, bool jit);
+
+/* The compiled pattern (pcre2_code_8 *) to match rule k with: on the first
+ * call for the rule, a JIT-compiled copy is made and published for every
+ * thread; until then, or when JIT is off or fails, the interpreted one.
+ * Thread-safe; rs must be compiled. */
+const void *lg_ruleset_code(const struct lg_ruleset *rs, size_t k);
 
 /* $XDG_CACHE_HOME/leakguard, else $HOME/.cache/leakguard; NULL if neither
  * is set.  Caller frees. */

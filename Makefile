@@ -34,6 +34,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps deps-check scan test unit-test rules-test e2e-test asan clean \
+        valgrind \
         install uninstall format format-check lint-banned bench
 all: $(BUILD)/leakguard
 
@@ -172,6 +173,11 @@ fuzz:
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed" \
 	  "(inputs under $(FUZZ_OUT)/crashes/)" >&2; exit 1; fi
+
+# The end-to-end suite with every leakguard run under valgrind's memcheck
+# (slow: not part of `make test`; see tests/e2e/valgrind.sh).
+valgrind: all
+	@tests/e2e/valgrind.sh $(BUILD)/leakguard
 
 lint-banned:
 	@scripts/check-banned.sh

@@ -99,6 +99,7 @@ struct lg_scanner {
     hs_stream_t *stream;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    pcre2_match_context *mctx_confirm; /* mctx + an offset limit */
     pcre2_jit_stack *jit;
     size_t L;            /* ruleset max_len */
     size_t keep_back;    /* look-behind + CTX_BACK */
@@ -254,6 +255,9 @@ int lg_scanner_new(struct lg_scanner **out, const struct lg_ruleset *rs,
     pcre2_set_match_limit(s->mctx, MATCH_LIMIT);
     pcre2_set_heap_limit(s->mctx, HEAP_LIMIT_KIB);
     pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+    s->mctx_confirm = pcre2_match_context_copy(s->mctx);
+    if (!s->mctx_confirm)
+        goto fail;
     if (rs->hs_db) {
         if (hs_alloc_scratch(rs->hs_db, &s->scratch) != HS_SUCCESS ||
             hs_open_stream(rs->hs_db, 0, &s->stream) != HS_SUCCESS) {
@@ -295,6 +299,7 @@ void lg_scanner_free(struct lg_scanner *s)
     hs_free_scratch(s->scratch);
     pcre2_match_data_free(s->md);
     pcre2_match_context_free(s->mctx);
+    pcre2_match_context_free(s->mctx_confirm);
     pcre2_jit_stack_free(s->jit);
     free(s->win);
     free(s->rst);
@@ -496,10 +501,14 @@ static bool confirm_interval(struct lg_scanner *s, struct interval *v,
 
     if (v->resume < s->rst[v->rule].last_end)
         v->resume = s->rst[v->rule].last_end;
+    /* A match starting at or after `limit` is not ours: the offset limit
+     * stops the search there instead of trying every later start up to
+     * subj_end (patterns are compiled with PCRE2_USE_OFFSET_LIMIT). */
+    pcre2_set_offset_limit(s->mctx_confirm, (PCRE2_SIZE)(limit - 1 - s->base));
     while (v->resume < limit) {
         int n = pcre2_match(code, s->win, (PCRE2_SIZE)(subj_end - s->base),
                             (PCRE2_SIZE)(v->resume - s->base), 0, s->md,
-                            s->mctx);
+                            s->mctx_confirm);
         struct hit h;
 
         if (n == PCRE2_ERROR_NOMATCH) {

@@ -336,7 +336,9 @@ static int compile_rule(struct lg_crule *c, struct lg_error *err)
     uint32_t lb = 0;
     int rc;
 
-    rc = compile_re(r, "pattern", r->pattern, PCRE2_MULTILINE,
+    /* The engine bounds where a match may start (pcre2_set_offset_limit). */
+    rc = compile_re(r, "pattern", r->pattern,
+                    PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT,
                     (pcre2_code **)&c->re, err);
     if (rc < 0)
         return rc;

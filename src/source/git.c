@@ -5,7 +5,11 @@
  * times.  We instead walk the commits of all refs oldest first (reverse
  * topological order) and, for each commit, descend its tree, skipping every
  * subtree whose id was already met: a tree seen once had all its blobs
- * attributed then.  The first time a blob id is met, the current commit is
+ * attributed then.  Within a new tree, the entries equal to those of the
+ * tree walked last at the same path (usually the parent's version) are
+ * skipped by a merge of the two sorted entry lists, without a lookup in
+ * the set: a tree walked before had every entry met.  The first time a
+ * blob id is met, the current commit is
  * the first (in that order) to hold it, at the current path, so it
  * introduced it there; the blob is queued once, with that commit's
  * provenance.  Each tree and each blob is read once; the only whole-history
@@ -27,6 +31,7 @@
 #include "util/text.h"
 
 #define PATH_CAP (64 * 1024) /* longest path handed out */
+#define MEMO_BYTES ((size_t)64 * 1024 * 1024) /* trees kept by the memo */
 #define MAX_DEPTH 1024       /* deepest tree descended into */
 
 /* libgit2 tuning for one pass over a whole object database: no hash
@@ -140,6 +145,120 @@ static bool next_entry(const unsigned char **p, const unsigned char *end,
 
 static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth);
 
+/* The memo: for each directory path, the tree object walked last there
+ * (a libgit2 reference, no copy), up to MEMO_BYTES of tree data. */
+struct memo_slot {
+    char *path; /* NULL: empty slot */
+    uint64_t hash;
+    git_odb_object *tree;
+};
+
+struct lg_tree_memo {
+    struct memo_slot *v;
+    size_t cap, n, bytes;
+};
+
+static void memo_free(struct lg_tree_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->v[i].path);
+        git_odb_object_free(m->v[i].tree);
+    }
+    free(m->v);
+    free(m);
+}
+
+static struct memo_slot *memo_find(struct lg_tree_memo *m, const char *path,
+                                   size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & (m->cap - 1);
+
+    while (m->v[i].path &&
+           !(m->v[i].hash == h && strncmp(m->v[i].path, path, len) == 0 &&
+             m->v[i].path[len] == '\0'))
+        i = (i + 1) & (m->cap - 1);
+    return &m->v[i];
+}
+
+static int memo_grow(struct lg_tree_memo *m)
+{
+    struct lg_tree_memo big = {NULL, m->cap ? m->cap * 2 : 256, m->n,
+                               m->bytes};
+
+    big.v = calloc(big.cap, sizeof(*big.v));
+    if (!big.v)
+        return LG_ENOMEM;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->v[i].path)
+            *memo_find(&big, m->v[i].path, strlen(m->v[i].path),
+                       m->v[i].hash) = m->v[i];
+    free(m->v);
+    *m = big;
+    return LG_OK;
+}
+
+/* The tree walked last at path, or NULL. */
+static git_odb_object *memo_get(struct lg_tree_memo *m, const char *path,
+                                size_t len)
+{
+    if (!m || !m->cap)
+        return NULL;
+    return memo_find(m, path, len, XXH3_64bits(path, len))->tree;
+}
+
+/* Remember tree (a new reference is taken) as the last one at path; out
+ * of budget or memory, the path is simply not remembered. */
+static void memo_put(struct lg_git_drv *d, const char *path, size_t len,
+                     git_odb_object *tree)
+{
+    struct lg_tree_memo *m = d->memo;
+    uint64_t h = XXH3_64bits(path, len);
+    size_t size = git_odb_object_size(tree);
+    struct memo_slot *sl;
+    git_odb_object *ref;
+
+    if (!m && !(m = d->memo = calloc(1, sizeof(*m))))
+        return;
+    if ((m->n + 1) * 2 > m->cap && memo_grow(m) < 0)
+        return;
+    sl = memo_find(m, path, len, h);
+    if (sl->path) { /* replace: the old tree's bytes are given back */
+        m->bytes -= git_odb_object_size(sl->tree);
+        git_odb_object_free(sl->tree);
+        sl->tree = NULL;
+    }
+    if (m->bytes + size > MEMO_BYTES || git_odb_object_dup(&ref, tree) < 0)
+        return; /* a slot replaced stays, without a tree */
+    if (!sl->path) {
+        if (!(sl->path = malloc(len + 1))) {
+            git_odb_object_free(ref);
+            return;
+        }
+        memcpy(sl->path, path, len);
+        sl->path[len] = '\0';
+        sl->hash = h;
+        m->n++;
+    }
+    sl->tree = ref;
+    m->bytes += size;
+}
+
+/* Order of two tree entries as git sorts them: a tree's name as "name/". */
+static int entry_cmp(const struct entry *a, const struct entry *b)
+{
+    size_t al = strlen(a->name), bl = strlen(b->name), n = al < bl ? al : bl;
+    int c = memcmp(a->name, b->name, n);
+    unsigned char ca, cb;
+
+    if (c)
+        return c;
+    ca = al > n ? (unsigned char)a->name[n] : a->mode == GIT_FILEMODE_TREE ? '/' : 0;
+    cb = bl > n ? (unsigned char)b->name[n] : b->mode == GIT_FILEMODE_TREE ? '/' : 0;
+    return ca < cb ? -1 : ca > cb;
+}
+
 static int walk_entry(struct walk *wk, const struct entry *e, unsigned depth)
 {
     struct lg_git_drv *d = wk->d;
@@ -182,9 +301,10 @@ out:
 static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth)
 {
     const char *where = wk->path.len ? wk->path.data : "/";
-    const unsigned char *p, *end;
-    git_odb_object *obj;
-    struct entry e;
+    const unsigned char *p, *end, *pp = NULL, *pend = NULL;
+    git_odb_object *obj, *prev;
+    struct entry e, pe;
+    bool have_pe = false;
     int rc = LG_OK;
 
     if (depth > MAX_DEPTH) {
@@ -201,14 +321,50 @@ static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth)
     }
     p = git_odb_object_data(obj);
     end = p + git_odb_object_size(obj);
+    if ((prev = memo_get(wk->d->memo, wk->path.data ? wk->path.data : "",
+                         wk->path.len))) {
+        pp = git_odb_object_data(prev);
+        pend = pp + git_odb_object_size(prev);
+    }
     while (rc == LG_OK && p < end) {
+        const unsigned char *raw = p;
+        int c = 1;
+
         if (!next_entry(&p, end, &e)) {
             lg_git_notice(wk->d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, where,
                           "malformed tree", tree_id);
             break;
         }
+        /* Usually the two trees hold the same entries at the same offsets
+         * until the first change: compare raw bytes first. */
+        if (pp && !have_pe && (size_t)(pend - pp) >= (size_t)(p - raw) &&
+            memcmp(pp, raw, (size_t)(p - raw)) == 0) {
+            pp += p - raw;
+            continue; /* met when the previous tree was walked */
+        }
+        /* Else advance in the previous tree to its first entry not
+         * before e. */
+        while (pp) {
+            if (!have_pe) {
+                if (pp >= pend || !next_entry(&pp, pend, &pe)) {
+                    pp = NULL;
+                    break;
+                }
+                have_pe = true;
+            }
+            if ((c = entry_cmp(&pe, &e)) >= 0)
+                break;
+            have_pe = false;
+        }
+        if (pp && c == 0 && pe.mode == e.mode && git_oid_equal(&pe.id, &e.id)) {
+            have_pe = false;
+            continue; /* met when the previous tree was walked */
+        }
         rc = walk_entry(wk, &e, depth);
     }
+    if (rc == LG_OK)
+        memo_put(wk->d, wk->path.data ? wk->path.data : "", wk->path.len,
+                 obj);
     git_odb_object_free(obj);
     return rc;
 }
@@ -454,6 +610,7 @@ out:
     git_repository_free(d.repo);
     lg_oidset_release(&d.seen);
     lg_oidset_release(&d.noticed);
+    memo_free(d.memo);
     pthread_cond_destroy(&d.idle);
     pthread_mutex_destroy(&d.serial_mu);
     pthread_mutex_destroy(&d.mu);

@@ -23,6 +23,7 @@
 struct lg_git_prov;   /* a commit's provenance, shared by its blobs */
 struct lg_git_handle; /* a worker's repository handle */
 struct lg_git_batch;  /* blobs queued, not yet pushed as a job */
+struct lg_tree_memo;  /* git.c */
 
 struct lg_git_drv {
     struct lg_session *s;        /* borrowed */
@@ -34,6 +35,7 @@ struct lg_git_drv {
     bool serial;                /* libgit2 without thread support */
     struct lg_oidset seen;      /* trees and blobs met (history) */
     struct lg_oidset noticed;   /* hashed paths of submodules noticed */
+    struct lg_tree_memo *memo;  /* history: last tree walked at each path */
     struct lg_git_batch *batch; /* the walker's batch being filled */
 
     pthread_mutex_t mu;         /* guards what follows */

@@ -516,11 +516,15 @@ static bool confirm_interval(struct lg_scanner *s, struct interval *v,
             break;
         }
         if (n < 0) {
-            char msg[200];
+            PCRE2_UCHAR why[100];
+            char msg[sizeof(s->errmsg)];
+
+            if (pcre2_get_error_message(n, why, sizeof(why)) < 0)
+                snprintf((char *)why, sizeof(why), "pcre2 error %d", n);
             snprintf(msg, sizeof(msg),
-                     "rule '%s': pcre2 error %d near offset %llu; region "
-                     "skipped",
-                     c->rule.id, n, (unsigned long long)v->resume);
+                     "rule '%s': %s near offset %llu; region skipped",
+                     c->rule.id, (const char *)why,
+                     (unsigned long long)v->resume);
             set_status(s, LG_ELIMIT, msg);
             v->resume = limit; /* skip the region, keep scanning */
             break;

@@ -355,7 +355,12 @@ static int fail(struct lg_archive *a, struct lg_error *err, const char *what)
     size_t i;
     int code = LG_ESYNTAX;
 
-    snprintf(clean, sizeof(clean), "%s", msg ? msg : "unknown error");
+    if (msg)
+        snprintf(clean, sizeof(clean), "%s", msg);
+    else /* libarchive gave up without a message: say where */
+        snprintf(clean, sizeof(clean),
+                 "failed after %lld bytes without a reason from libarchive",
+                 (long long)archive_filter_bytes(a->ar, -1));
     for (i = 0; clean[i]; i++)
         if ((unsigned char)clean[i] < 0x20 || clean[i] == 0x7f)
             clean[i] = '?';

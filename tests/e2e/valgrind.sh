@@ -8,6 +8,7 @@
 # or a definite leak makes that run exit 99 (so the case fails) and is
 # logged with its command line in $LG_VALGRIND_LOG (default:
 # build/valgrind.log).  Cases get LG_E2E_TIMEOUT=1800 s by default.
+# valgrind.supp holds the one report that is not ours (glibc).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BINARY [CASE...]" >&2; exit 2; }
 command -v valgrind >/dev/null ||
@@ -16,6 +17,7 @@ bin=$(realpath "$1")
 shift
 log=$(realpath -m "${LG_VALGRIND_LOG:-build/valgrind.log}")
 : >"$log"
+supp=$(realpath "$(dirname "${BASH_SOURCE[0]}")/valgrind.supp")
 wrap=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-vg.XXXXXX")
 trap 'rm -rf "$wrap"' EXIT
 cat >"$wrap/leakguard" <<WRAP
@@ -23,7 +25,7 @@ cat >"$wrap/leakguard" <<WRAP
 out=\$(mktemp "$wrap/run.XXXXXX")
 valgrind -q --error-exitcode=99 --leak-check=full \\
     --errors-for-leak-kinds=definite --show-leak-kinds=definite \\
-    --log-file="\$out" "$bin" "\$@"
+    --suppressions="$supp" --log-file="\$out" "$bin" "\$@"
 rc=\$?
 if [ -s "\$out" ]; then
     { echo "== \$PWD: leakguard \$*"; cat "\$out"; } >>"$log"

@@ -279,6 +279,19 @@ static void file_job(struct lg_worker *w, void *arg)
         close(fd);
         return;
     }
+    /* The walk does not stat files readdir() calls regular (trust_dtype):
+     * the size limit is applied here. */
+    if (w->s->cfg->max_file_size &&
+        (uint64_t)st.st_size > w->s->cfg->max_file_size) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "file is %llu bytes, limit %llu",
+                 (unsigned long long)st.st_size,
+                 (unsigned long long)w->s->cfg->max_file_size);
+        lg_session_notice(w->s, LG_NOTICE_SKIPPED, LG_REASON_TOO_LARGE, path,
+                          msg);
+        close(fd);
+        return;
+    }
     lg_reader_fd(&r, &fd, (uint64_t)st.st_size);
     lg_worker_scan(w, &r, path, NULL);
     close(fd);
@@ -307,7 +320,11 @@ static void *worker_main(void *arg)
         j = s->queue[s->q_head];
         s->q_head = (s->q_head + 1) % QUEUE_CAP;
         s->q_len--;
-        pthread_cond_signal(&s->not_full);
+        /* A producer waits only on a full queue; wake it when the queue
+         * is half empty, not on every pop, so that the two sides do not
+         * trade a wake-up per job. */
+        if (s->q_len == QUEUE_CAP / 2)
+            pthread_cond_broadcast(&s->not_full);
         pthread_mutex_unlock(&s->mu);
         if (stopped(s)) {
             pthread_mutex_lock(&s->mu);
@@ -586,6 +603,7 @@ int lg_session_walk(struct lg_session *s, const char *const *roots,
         .follow_symlinks = s->cfg->follow_symlinks,
         .excludes = &s->cfg->excludes,
         .max_file_size = s->cfg->max_file_size,
+        .trust_dtype = true,
     };
 
     for (size_t i = 0; i < n_roots; i++) {

@@ -178,6 +178,7 @@ static int read_listing(struct frame *f, int fd)
     DIR *d = NULL;
     int dfd, rc = LG_OK, saved = 0;
     size_t i, n = 0;
+    unsigned char type;
     char *p;
 
     dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -203,7 +204,11 @@ static int read_listing(struct frame *f, int fd)
         }
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        rc = lg_buf_append(&f->names, de->d_name, strlen(de->d_name) + 1);
+        /* each name is preceded by its d_type byte */
+        type = (unsigned char)de->d_type;
+        rc = lg_buf_append(&f->names, &type, 1);
+        if (rc == LG_OK)
+            rc = lg_buf_append(&f->names, de->d_name, strlen(de->d_name) + 1);
         if (rc < 0)
             goto out;
         n++;
@@ -215,7 +220,7 @@ static int read_listing(struct frame *f, int fd)
         rc = LG_ENOMEM;
         goto out;
     }
-    for (i = 0, p = f->names.data; i < n; i++, p += strlen(p) + 1)
+    for (i = 0, p = f->names.data + 1; i < n; i++, p += strlen(p) + 2)
         f->v[i] = p;
     qsort(f->v, n, sizeof(*f->v), cmp_names);
     f->n = n;
@@ -456,6 +461,11 @@ static int visit(struct walker *w)
     if (excluded(w))
         return emit_skip(w, w->path.data, LG_REASON_EXCLUDED,
                          "matches an --exclude pattern", false);
+    if (w->opts->trust_dtype && (unsigned char)name[-1] == DT_REG) {
+        struct lg_walk_entry e = {.kind = LG_WALK_FILE, .path = w->path.data,
+                                  .size_unknown = true};
+        return call(w, &e);
+    }
     if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return emit_skip(w, w->path.data, LG_REASON_UNREADABLE, strerror(errno),
                          true);

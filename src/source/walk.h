@@ -22,6 +22,11 @@ struct lg_walk_opts {
     const struct lg_strlist *excludes; /* globs, may be NULL */
     uint64_t max_file_size;            /* 0 = no limit */
     unsigned max_depth;                /* 0 = default (4096) */
+    /* Emit a directory entry that readdir() types as a regular file
+     * without stat'ing it: its size is then unknown (size 0, size_unknown)
+     * and the caller, which opens and fstat()s it anyway, applies
+     * max_file_size.  Saves a system call a file. */
+    bool trust_dtype;
 };
 
 enum lg_walk_kind {
@@ -33,6 +38,7 @@ struct lg_walk_entry {
     enum lg_walk_kind kind;
     const char *path;     /* path to open (root joined with relative path) */
     uint64_t size;        /* st_size for files */
+    bool size_unknown;    /* trust_dtype: not stat'ed, size not checked */
     const char *reason;   /* LG_REASON_* for skips (report/report.h) */
     const char *message;  /* one line for skips, e.g. strerror text */
     bool is_error;        /* skip caused by an error (unreadable) */

@@ -92,21 +92,27 @@ done:
     return ok;
 }
 
+bool lg_git_loose_file_ok(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok;
+
+    if (fd < 0)
+        return true; /* not loose (packed, or alternates) */
+    ok = check_file(fd);
+    close(fd);
+    return ok;
+}
+
 bool lg_git_loose_ok(const struct lg_git_drv *d, const git_oid *id)
 {
     char hex[GIT_OID_HEXSZ + 1], path[4096];
-    int fd, n;
-    bool ok;
+    int n;
 
     git_oid_tostr(hex, sizeof(hex), id);
     n = snprintf(path, sizeof(path), "%sobjects/%.2s/%s", d->gitdir, hex,
                  hex + 2);
     if (n < 0 || (size_t)n >= sizeof(path))
         return true; /* not a path we can check: leave it to libgit2 */
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return true; /* not loose (packed, or alternates) */
-    ok = check_file(fd);
-    close(fd);
-    return ok;
+    return lg_git_loose_file_ok(path);
 }

@@ -84,5 +84,7 @@ int lg_git_scan_changes(struct lg_git_drv *d, struct lg_error *err);
 /* False when the object is stored loose and its file is damaged in a way
  * that makes libgit2 1.5.1 hang or overflow (see git_loose.c). */
 bool lg_git_loose_ok(const struct lg_git_drv *d, const git_oid *id);
+/* The same check on the file at path (true when there is none). */
+bool lg_git_loose_file_ok(const char *path);
 
 #endif

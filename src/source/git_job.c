@@ -317,6 +317,16 @@ static void scan_item(struct lg_worker *w, struct lg_git_drv *d,
     git_object_t type;
     size_t size;
 
+    /* First: libgit2 must not even read the header of a damaged loose
+     * object, whose header may also claim any size. */
+    if (!lg_git_loose_ok(d, &it->id)) {
+        git_error_clear(); /* not libgit2's failure: no stale message */
+        lg_git_notice(d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, it->path,
+                      "damaged loose object (truncated, or longer than its "
+                      "header says): not read",
+                      &it->id);
+        return;
+    }
     if (git_odb_read_header(&size, &type, odb, &it->id) < 0) {
         lg_git_notice(d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, it->path,
                       "cannot read blob", &it->id);
@@ -330,14 +340,6 @@ static void scan_item(struct lg_worker *w, struct lg_git_drv *d,
                  size, (unsigned long long)d->max_blob);
         lg_session_notice(d->s, LG_NOTICE_SKIPPED, LG_REASON_TOO_LARGE,
                           it->path, msg);
-        return;
-    }
-    if (!lg_git_loose_ok(d, &it->id)) {
-        git_error_clear(); /* not libgit2's failure: no stale message */
-        lg_git_notice(d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, it->path,
-                      "damaged loose object (truncated, or longer than its "
-                      "header says): not read",
-                      &it->id);
         return;
     }
     if (git_odb_read(&obj, odb, &it->id) < 0) {

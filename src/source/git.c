@@ -594,6 +594,8 @@ int lg_git_scan(struct lg_session *s, const char *repo,
         goto out;
     }
     d.gitdir = strdup(git_repository_path(d.repo));
+    if (d.gitdir)
+        lg_git_loose_init(&d);
     if (!d.gitdir) {
         rc = lg_error_set(err, LG_ENOMEM, "out of memory");
         goto out;

@@ -11,6 +11,7 @@
  * objects, which are few in most repositories. */
 #include "source/git_priv.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -104,11 +105,40 @@ bool lg_git_loose_file_ok(const char *path)
     return ok;
 }
 
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                : -1;
+}
+
+void lg_git_loose_init(struct lg_git_drv *d)
+{
+    char path[4096];
+    struct dirent *de;
+    DIR *dir;
+    int n = snprintf(path, sizeof(path), "%sobjects", d->gitdir);
+
+    memset(d->loose_dirs, 0xff, sizeof(d->loose_dirs));
+    if (n < 0 || (size_t)n >= sizeof(path) || !(dir = opendir(path)))
+        return; /* unknown: every object may be loose */
+    memset(d->loose_dirs, 0, sizeof(d->loose_dirs));
+    while ((de = readdir(dir))) {
+        int hi = hexval(de->d_name[0]), lo = hi < 0 ? -1 : hexval(de->d_name[1]);
+        if (lo >= 0 && de->d_name[2] == '\0')
+            d->loose_dirs[(hi * 16 + lo) / 8] |= (unsigned char)(1u << ((hi * 16 + lo) % 8));
+    }
+    closedir(dir);
+}
+
 bool lg_git_loose_ok(const struct lg_git_drv *d, const git_oid *id)
 {
     char hex[GIT_OID_HEXSZ + 1], path[4096];
+    unsigned b = id->id[0];
     int n;
 
+    if (!(d->loose_dirs[b / 8] & (1u << (b % 8))))
+        return true; /* no such fan-out directory: not loose */
     git_oid_tostr(hex, sizeof(hex), id);
     n = snprintf(path, sizeof(path), "%sobjects/%.2s/%s", d->gitdir, hex,
                  hex + 2);

@@ -31,6 +31,10 @@ struct lg_git_drv {
     git_repository *repo;        /* the walker's own handle */
     git_odb *odb;                /* ... and its object database */
     char *gitdir;                /* where workers open theirs */
+    /* objects/XX fan-out directories that existed when the scan started
+     * (lg_git_loose_init): an object whose directory did not cannot be
+     * loose, and is not looked for on disk by the guard */
+    unsigned char loose_dirs[256 / 8];
     uint64_t max_blob;
     bool serial;                /* libgit2 without thread support */
     struct lg_oidset seen;      /* trees and blobs met (history) */
@@ -84,6 +88,9 @@ int lg_git_scan_changes(struct lg_git_drv *d, struct lg_error *err);
 /* False when the object is stored loose and its file is damaged in a way
  * that makes libgit2 1.5.1 hang or overflow (see git_loose.c). */
 bool lg_git_loose_ok(const struct lg_git_drv *d, const git_oid *id);
+/* Note which fan-out directories of d->gitdir/objects exist (all of them,
+ * when the directory cannot be read). */
+void lg_git_loose_init(struct lg_git_drv *d);
 /* The same check on the file at path (true when there is none). */
 bool lg_git_loose_file_ok(const char *path);
 

@@ -245,18 +245,26 @@ static void memo_put(struct lg_git_drv *d, const char *path, size_t len,
     m->bytes += size;
 }
 
-/* Order of two tree entries as git sorts them: a tree's name as "name/". */
-static int entry_cmp(const struct entry *a, const struct entry *b)
+int lg_git_name_cmp(const char *a, size_t al, bool adir, const char *b,
+                    size_t bl, bool bdir)
 {
-    size_t al = strlen(a->name), bl = strlen(b->name), n = al < bl ? al : bl;
-    int c = memcmp(a->name, b->name, n);
+    size_t n = al < bl ? al : bl;
+    int c = memcmp(a, b, n);
     unsigned char ca, cb;
 
     if (c)
         return c;
-    ca = al > n ? (unsigned char)a->name[n] : a->mode == GIT_FILEMODE_TREE ? '/' : 0;
-    cb = bl > n ? (unsigned char)b->name[n] : b->mode == GIT_FILEMODE_TREE ? '/' : 0;
+    /* names hold no '/' or NUL: equal after the prefix only when equal */
+    ca = al > n ? (unsigned char)a[n] : adir ? '/' : 0;
+    cb = bl > n ? (unsigned char)b[n] : bdir ? '/' : 0;
     return ca < cb ? -1 : ca > cb;
+}
+
+static int entry_cmp(const struct entry *a, const struct entry *b)
+{
+    return lg_git_name_cmp(a->name, strlen(a->name),
+                           a->mode == GIT_FILEMODE_TREE, b->name,
+                           strlen(b->name), b->mode == GIT_FILEMODE_TREE);
 }
 
 static int walk_entry(struct walk *wk, const struct entry *e, unsigned depth)

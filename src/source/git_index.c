@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source/git_priv.h"
 #include "util/buf.h"
 
 #define IDX_MAX_BYTES (1u << 30)   /* refuse to slurp more: decline */
@@ -57,7 +58,6 @@ struct reader {
     struct ctree *nodes;
     size_t n_nodes, cap_nodes;
     git_index *old_side, *new_side;
-    size_t changes;
     int fail;             /* LG_ENOMEM or libgit2 failure: decline */
 };
 
@@ -310,25 +310,6 @@ static const struct ctree *child_node(const struct reader *r,
     return NULL;
 }
 
-/* Compare names as git orders tree entries: a directory as "name/". */
-static int name_cmp(const char *a, size_t al, bool adir, const char *b,
-                    size_t bl, bool bdir)
-{
-    size_t m = al < bl ? al : bl;
-    int c = memcmp(a, b, m);
-    unsigned char ca, cb;
-
-    if (c)
-        return c;
-    ca = al > m ? (unsigned char)a[m] : adir ? '/' : 0;
-    cb = bl > m ? (unsigned char)b[m] : bdir ? '/' : 0;
-    if (ca == cb && al == bl)
-        return 0;
-    if (ca == cb) /* both ran out into '/' or NUL at different lengths */
-        return al < bl ? -1 : 1;
-    return ca < cb ? -1 : 1;
-}
-
 static int add_entry(struct reader *r, git_index *idx, const char *path,
                      uint32_t mode, const git_oid *id)
 {
@@ -342,7 +323,6 @@ static int add_entry(struct reader *r, git_index *idx, const char *path,
         r->fail = LG_EINTERNAL;
         return -1;
     }
-    r->changes++;
     return 0;
 }
 
@@ -445,7 +425,9 @@ static int walk(struct reader *r, const char *prefix, size_t plen,
         }
         if (!e && !he)
             return 0;
-        c = !e ? 1 : !he ? -1 : name_cmp(name, nlen, edir, hname, hlen, hdir);
+        c = !e    ? 1
+            : !he ? -1
+                  : lg_git_name_cmp(name, nlen, edir, hname, hlen, hdir);
         if (c > 0) { /* only in HEAD */
             if (deleted(r, prefix, plen, he) < 0)
                 return -1;

@@ -85,6 +85,11 @@ void lg_git_pool_release(struct lg_git_drv *d);
 /* Range, staged and pre-push modes (git_diff.c). */
 int lg_git_scan_changes(struct lg_git_drv *d, struct lg_error *err);
 
+/* Order of two tree entry names as git sorts them, a tree's name counting
+ * as "name/" (<0, 0, >0). */
+int lg_git_name_cmp(const char *a, size_t al, bool adir, const char *b,
+                    size_t bl, bool bdir);
+
 /* False when the object is stored loose and its file is damaged in a way
  * that makes libgit2 1.5.1 hang or overflow (see git_loose.c). */
 bool lg_git_loose_ok(const struct lg_git_drv *d, const git_oid *id);

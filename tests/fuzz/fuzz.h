@@ -46,6 +46,10 @@ uint32_t lg_fuzz_u32(struct lg_fuzz_in *in);
 /* The next min(want, remaining) bytes; *got is set to their number. */
 const uint8_t *lg_fuzz_bytes(struct lg_fuzz_in *in, size_t want, size_t *got);
 
+/* xorshift32: the next value of *state (chunk sizes from an input's seed);
+ * a zero state starts from `zero`. */
+uint32_t lg_fuzz_xorshift(uint32_t *state, uint32_t zero);
+
 /* A per-process temp directory (mkdtemp under $TMPDIR or /tmp), removed at
  * exit.  Aborts when it cannot be created. */
 const char *lg_fuzz_tmpdir(void);

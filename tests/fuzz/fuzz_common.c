@@ -52,6 +52,16 @@ uint32_t lg_fuzz_u32(struct lg_fuzz_in *in)
     return hi << 16 | lg_fuzz_u16(in);
 }
 
+uint32_t lg_fuzz_xorshift(uint32_t *state, uint32_t zero)
+{
+    uint32_t x = *state ? *state : zero;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
 const uint8_t *lg_fuzz_bytes(struct lg_fuzz_in *in, size_t want, size_t *got)
 {
     const uint8_t *p = in->p;

@@ -147,17 +147,6 @@ static void dump(const char *what, const struct recs *r)
                 r->v[i].decoded ? r->v[i].decoded : "-");
 }
 
-/* xorshift32: chunk sizes from the input's seed. */
-static uint32_t next_rand(uint32_t *s)
-{
-    uint32_t x = *s ? *s : 0x9E3779B9u;
-
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
-
 /* Feed obj in chunks of 1 .. 2^cls bytes; some through reserve/commit. */
 static int feed_chunked(struct lg_scanner *sc, const unsigned char *obj,
                         size_t n, uint32_t seed, unsigned cls, bool zc)
@@ -166,7 +155,8 @@ static int feed_chunked(struct lg_scanner *sc, const unsigned char *obj,
     int rc = LG_OK;
 
     while (rc == LG_OK && at < n) {
-        size_t len = 1 + next_rand(&seed) % ((size_t)1 << cls);
+        size_t len =
+            1 + lg_fuzz_xorshift(&seed, 0x9E3779B9u) % ((size_t)1 << cls);
         if (len > n - at)
             len = n - at;
         if (zc && (seed & 0x100)) {

@@ -43,16 +43,6 @@ static size_t reference(const unsigned char *in, size_t n, bool be,
     return o;
 }
 
-static uint32_t next_rand(uint32_t *s)
-{
-    uint32_t x = *s ? *s : 0x2545F491u;
-
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
-
 /* Convert in chunks (sizes from seed; 0-byte calls included). */
 static size_t chunked(const unsigned char *in, size_t n, bool be, uint32_t seed,
                       unsigned char *out)
@@ -62,7 +52,7 @@ static size_t chunked(const unsigned char *in, size_t n, bool be, uint32_t seed,
 
     lg_utf16_init(&t, be);
     while (at < n) {
-        size_t len = next_rand(&seed) % 6;
+        size_t len = lg_fuzz_xorshift(&seed, 0x2545F491u) % 6;
         if (len > n - at)
             len = n - at;
         k = lg_utf16_convert(&t, in + at, len, out + o);

@@ -16,6 +16,7 @@
 #include "rule/ruleset.h"
 #include "util/json_parse.h"
 #include "util/text.h"
+#include "util/buf.h"
 
 #define REPORT_MAX ((size_t)512 * 1024 * 1024)
 
@@ -161,14 +162,10 @@ static int add_finding(struct lg_loaded_report *r, const struct lg_jnode *o,
     struct lg_finding *f;
     int rc = LG_OK;
 
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? 2 * r->cap : 64;
-        struct lg_finding *v = realloc(r->v, ncap * sizeof(*v));
-        if (!v)
-            return LG_ENOMEM;
-        r->v = v;
-        r->cap = ncap;
-    }
+    void *v = lg_grow(r->v, &r->cap, r->n, sizeof(*r->v), 64);
+    if (!v)
+        return LG_ENOMEM;
+    r->v = v;
     f = &r->v[r->n++];
     memset(f, 0, sizeof(*f));
     f->rule = idx >= 0 ? &rs->rules[idx] : NULL;

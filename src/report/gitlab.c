@@ -20,6 +20,7 @@
 
 #include "report/fields.h"
 #include "report/markup.h"
+#include "util/buf.h"
 
 #ifndef LG_REPORT_INFO_URI
 #define LG_REPORT_INFO_URI "https://github.com/leakguard/leakguard"
@@ -250,15 +251,10 @@ static int gitlab_notice(void *ctx, const struct lg_notice *n)
         c->dropped++;
         return LG_OK;
     }
-    if (c->n_msgs == c->cap_msgs) {
-        size_t cap = c->cap_msgs ? 2 * c->cap_msgs : 16;
-        struct gl_message *v = realloc(c->msgs, cap * sizeof(*v));
-
-        if (!v)
-            return LG_ENOMEM;
-        c->msgs = v;
-        c->cap_msgs = cap;
-    }
+    void *v = lg_grow(c->msgs, &c->cap_msgs, c->n_msgs, sizeof(*c->msgs), 16);
+    if (!v)
+        return LG_ENOMEM;
+    c->msgs = v;
     lg_buf_init(&t, LG_REPORT_ITEM_MAX);
     rc = lg_buf_printf(&t, "%s", lg_notice_kind_name(n->kind));
     if (rc == LG_OK && n->path)

@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "report/fields.h"
+#include "util/buf.h"
 
 #ifndef LG_REPORT_INFO_URI
 #define LG_REPORT_INFO_URI "https://github.com/leakguard/leakguard"
@@ -146,15 +147,10 @@ static long artifact_find(struct sarif_ctx *c, long parent, const char *name,
             strncmp(c->arts[i].name, name, n) == 0 &&
             c->arts[i].name[n] == '\0')
             return (long)i;
-    if (c->n_arts == c->cap_arts) {
-        size_t cap = c->cap_arts ? 2 * c->cap_arts : 16;
-        struct sarif_artifact *v = realloc(c->arts, cap * sizeof(*v));
-
-        if (!v)
-            return -1;
-        c->arts = v;
-        c->cap_arts = cap;
-    }
+    void *v = lg_grow(c->arts, &c->cap_arts, c->n_arts, sizeof(*c->arts), 16);
+    if (!v)
+        return -1;
+    c->arts = v;
     a = &c->arts[c->n_arts];
     a->name = lg_strndup(name, n);
     a->parent = parent;
@@ -633,15 +629,11 @@ static int sarif_notice(void *ctx, const struct lg_notice *n)
         c->dropped++;
         return LG_OK;
     }
-    if (c->n_notes == c->cap_notes) {
-        size_t cap = c->cap_notes ? 2 * c->cap_notes : 16;
-        struct sarif_note *v = realloc(c->notes, cap * sizeof(*v));
-
-        if (!v)
-            return LG_ENOMEM;
-        c->notes = v;
-        c->cap_notes = cap;
-    }
+    void *v =
+        lg_grow(c->notes, &c->cap_notes, c->n_notes, sizeof(*c->notes), 16);
+    if (!v)
+        return LG_ENOMEM;
+    c->notes = v;
     note = &c->notes[c->n_notes];
     note->kind = n->kind;
     note->reason = lg_strdup_opt(n->reason, &rc);

@@ -58,14 +58,10 @@ static void put_hex(struct lg_buf *b, const unsigned char *p, size_t n)
 
 static int push(struct lg_watchlist *wl, const struct lg_watch_entry *e)
 {
-    if (wl->n == wl->cap) {
-        size_t ncap = wl->cap ? 2 * wl->cap : 16;
-        struct lg_watch_entry *v = realloc(wl->v, ncap * sizeof(*v));
-        if (!v)
-            return LG_ENOMEM;
-        wl->v = v;
-        wl->cap = ncap;
-    }
+    void *v = lg_grow(wl->v, &wl->cap, wl->n, sizeof(*wl->v), 16);
+    if (!v)
+        return LG_ENOMEM;
+    wl->v = v;
     wl->v[wl->n++] = *e;
     wl->lengths[e->len / 64] |= 1ULL << (e->len % 64);
     return LG_OK;

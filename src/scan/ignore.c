@@ -34,14 +34,10 @@ static bool is_fingerprint(const char *s, size_t n)
 
 static int add_fp(struct lg_ignore *ig, const char *s)
 {
-    if (ig->n == ig->cap) {
-        size_t ncap = ig->cap ? 2 * ig->cap : 64;
-        void *v = realloc(ig->fps, ncap * sizeof(*ig->fps));
-        if (!v)
-            return LG_ENOMEM;
-        ig->fps = v;
-        ig->cap = ncap;
-    }
+    void *v = lg_grow(ig->fps, &ig->cap, ig->n, sizeof(*ig->fps), 64);
+    if (!v)
+        return LG_ENOMEM;
+    ig->fps = v;
     for (size_t i = 0; i < LG_FINGERPRINT_LEN; i++)
         ig->fps[ig->n][i] = (char)tolower((unsigned char)s[i]);
     ig->fps[ig->n][LG_FINGERPRINT_LEN] = '\0';

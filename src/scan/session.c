@@ -21,6 +21,7 @@
 #include "engine/scanner.h"
 #include "scan/content.h"
 #include "source/walk.h"
+#include "util/buf.h"
 
 #define QUEUE_CAP 1024
 #define MAX_THREADS 256
@@ -173,16 +174,13 @@ static int on_finding(const struct lg_finding *found, void *payload)
         f = &local;
     }
     pthread_mutex_lock(&s->mu);
-    if (s->sink.n == s->sink.cap) {
-        size_t ncap = s->sink.cap ? 2 * s->sink.cap : 64;
-        struct lg_finding *v = realloc(s->sink.v, ncap * sizeof(*v));
-        if (!v) {
-            rc = LG_ENOMEM;
-            goto out;
-        }
-        s->sink.v = v;
-        s->sink.cap = ncap;
+    void *v =
+        lg_grow(s->sink.v, &s->sink.cap, s->sink.n, sizeof(*s->sink.v), 64);
+    if (!v) {
+        rc = LG_ENOMEM;
+        goto out;
     }
+    s->sink.v = v;
     rc = lg_finding_copy(&s->sink.v[s->sink.n], f);
     if (rc < 0)
         goto out;

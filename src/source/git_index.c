@@ -231,16 +231,13 @@ static bool parse_tree_node(struct reader *r, const unsigned char **p,
 
     if (!nul || depth > IDX_MAX_DEPTH)
         return false;
-    if (r->n_nodes == r->cap_nodes) {
-        size_t cap = r->cap_nodes ? r->cap_nodes * 2 : 64;
-        struct ctree *v = realloc(r->nodes, cap * sizeof(*v));
-        if (!v) {
-            r->fail = LG_ENOMEM;
-            return false;
-        }
-        r->nodes = v;
-        r->cap_nodes = cap;
+    void *v =
+        lg_grow(r->nodes, &r->cap_nodes, r->n_nodes, sizeof(*r->nodes), 64);
+    if (!v) {
+        r->fail = LG_ENOMEM;
+        return false;
     }
+    r->nodes = v;
     self = r->n_nodes++;
     t = &r->nodes[self];
     t->name = (const char *)*p;

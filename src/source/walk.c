@@ -270,17 +270,12 @@ static int push_dir(struct walker *w, int fd, const struct stat *st,
                       "directory already on the current path", false);
         goto out;
     }
-    if (w->n == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 64;
-        struct frame *nst = realloc(w->st, ncap * sizeof(*nst));
-
-        if (!nst) {
-            rc = nomem(w);
-            goto out;
-        }
-        w->st = nst;
-        w->cap = ncap;
+    void *nst = lg_grow(w->st, &w->cap, w->n, sizeof(*w->st), 64);
+    if (!nst) {
+        rc = nomem(w);
+        goto out;
     }
+    w->st = nst;
     rc = read_listing(&f, fd);
     if (rc == LG_EIO) {
         snprintf(msg, sizeof(msg), "%s", strerror(errno));

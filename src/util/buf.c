@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -230,4 +231,18 @@ char *lg_xdg_path(const char *var, const char *home_dir, const char *name)
         return NULL;
     }
     return lg_buf_detach(&b);
+}
+
+void *lg_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+    size_t ncap;
+    void *nv;
+
+    if (n < *cap)
+        return v;
+    ncap = *cap ? 2 * *cap : first;
+    if (ncap <= n || ncap > SIZE_MAX / size || !(nv = realloc(v, ncap * size)))
+        return NULL;
+    *cap = ncap;
+    return nv;
 }

@@ -34,6 +34,13 @@ int lg_buf_vprintf(struct lg_buf *b, const char *fmt, va_list ap);
 /* Returns the data (never NULL: an empty buffer gives "") and resets *b. */
 char *lg_buf_detach(struct lg_buf *b);
 
+/* Room for element n of array v (cap elements of `size` bytes): v itself
+ * while n < *cap, else v grown to twice *cap (or `first` elements) with
+ * *cap updated.  NULL when out of memory or on overflow; v is then left as
+ * it was.  Usage: if (!(t = lg_grow(a->v, &a->cap, a->n, sizeof(*a->v),
+ * 16))) return LG_ENOMEM; a->v = t; */
+void *lg_grow(void *v, size_t *cap, size_t n, size_t size, size_t first);
+
 /* Read a whole file into *b (appending).  Fails with LG_ELIMIT when it is
  * larger than b->max, LG_EIO with a message naming `path` otherwise. */
 int lg_buf_read_path(struct lg_buf *b, const char *path, struct lg_error *err);

@@ -226,14 +226,10 @@ static int value(struct parser *ps, struct lg_jnode *v);
 /* Append a zeroed child to v->kids; returns it or NULL (ENOMEM). */
 static struct lg_jnode *add_kid(struct lg_jnode *v, size_t *cap)
 {
-    if (v->n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-        struct lg_jnode *k = realloc(v->kids, ncap * sizeof(*k));
-        if (!k)
-            return NULL;
-        v->kids = k;
-        *cap = ncap;
-    }
+    void *k = lg_grow(v->kids, cap, v->n, sizeof(*v->kids), 4);
+    if (!k)
+        return NULL;
+    v->kids = k;
     memset(&v->kids[v->n], 0, sizeof(v->kids[0]));
     return &v->kids[v->n++];
 }

@@ -19,6 +19,7 @@
 #include "util/json.h"
 #include "util/json_parse.h"
 #include "util/text.h"
+#include "util/buf.h"
 
 /* ------------------------------------------------------------------ */
 /* 1. Writer round trip                                                 */
@@ -42,16 +43,12 @@ static void push(struct tokens *ts, enum tok t, const char *s, size_t n, bool b)
 {
     struct token *x;
 
-    if (ts->n == ts->cap) {
-        size_t ncap = ts->cap ? 2 * ts->cap : 64;
-        struct token *v = realloc(ts->v, ncap * sizeof(*v));
-        if (!v) {
-            ts->oom = true;
-            return;
-        }
-        ts->v = v;
-        ts->cap = ncap;
+    void *v = lg_grow(ts->v, &ts->cap, ts->n, sizeof(*ts->v), 64);
+    if (!v) {
+        ts->oom = true;
+        return;
     }
+    ts->v = v;
     x = &ts->v[ts->n++];
     x->t = t;
     x->n = n;

@@ -15,6 +15,7 @@
 
 #include "engine/scanner.h"
 #include "fuzz.h"
+#include "util/buf.h"
 
 #define PAD_UNIT 1024 /* filler size unit; up to 63 units */
 
@@ -66,14 +67,10 @@ static int collect(const struct lg_finding *f, void *payload)
     struct rec *x;
     uint64_t line, col;
 
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? 2 * r->cap : 16;
-        struct rec *v = realloc(r->v, ncap * sizeof(*v));
-        if (!v)
-            return LG_ENOMEM;
-        r->v = v;
-        r->cap = ncap;
-    }
+    void *v = lg_grow(r->v, &r->cap, r->n, sizeof(*r->v), 16);
+    if (!v)
+        return LG_ENOMEM;
+    r->v = v;
     LG_FUZZ_CHECK(f->rule && f->secret && f->path);
     LG_FUZZ_CHECK(f->offset <= r->obj_len);
     if (!f->decoded) {

@@ -78,17 +78,13 @@ static long replay_dir(const char *dir)
             lg_buf_release(&p);
             continue;
         }
-        if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 64;
-            char **v = realloc(names, ncap * sizeof(*v));
-            if (!v) {
-                lg_buf_release(&p);
-                count = -1;
-                break;
-            }
-            names = v;
-            cap = ncap;
+        void *v = lg_grow(names, &cap, n, sizeof(*names), 64);
+        if (!v) {
+            lg_buf_release(&p);
+            count = -1;
+            break;
         }
+        names = v;
         names[n++] = lg_buf_detach(&p);
     }
     closedir(d);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -104,6 +105,29 @@ static void test_glob(void **state)
     }
 }
 
+static void test_grow(void **state)
+{
+    size_t cap = 0, n;
+    int *v = NULL, *t;
+
+    (void)state;
+    for (n = 0; n < 100; n++) {
+        t = lg_grow(v, &cap, n, sizeof(*v), 4);
+        assert_non_null(t);
+        v = t;
+        v[n] = (int)n;
+        assert_true(cap > n);
+    }
+    assert_int_equal(cap, 128);
+    assert_ptr_equal(lg_grow(v, &cap, 5, sizeof(*v), 4), v); /* room left */
+    for (n = 0; n < 100; n++)
+        assert_int_equal(v[n], (int)n);
+    /* overflow: NULL, array and capacity untouched */
+    assert_null(lg_grow(v, &cap, cap, SIZE_MAX / 64, 4));
+    assert_int_equal(cap, 128);
+    free(v);
+}
+
 static void test_placeholder_filter(void **state)
 {
     static const char *const drop[] = {
@@ -137,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_fingerprint_and_redact),
         cmocka_unit_test(test_entropy),
         cmocka_unit_test(test_glob),
+        cmocka_unit_test(test_grow),
         cmocka_unit_test(test_placeholder_filter),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);

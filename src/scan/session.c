@@ -252,6 +252,7 @@ static void file_job(struct lg_worker *w, void *arg)
     const char *path = arg;
     struct lg_reader r;
     struct stat st;
+    char msg[300];
     int fd;
 
     if (strcmp(path, "-") == 0) {
@@ -264,7 +265,6 @@ static void file_job(struct lg_worker *w, void *arg)
      * the scan (on regular files the flag changes nothing). */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
-        char msg[300];
         snprintf(msg, sizeof(msg), "cannot open '%s': %s", path,
                  strerror(errno));
         lg_session_notice(w->s, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, path,
@@ -279,12 +279,8 @@ static void file_job(struct lg_worker *w, void *arg)
     }
     /* The walk does not stat files readdir() calls regular (trust_dtype):
      * the size limit is applied here. */
-    if (w->s->cfg->max_file_size &&
-        (uint64_t)st.st_size > w->s->cfg->max_file_size) {
-        char msg[96];
-        snprintf(msg, sizeof(msg), "file is %llu bytes, limit %llu",
-                 (unsigned long long)st.st_size,
-                 (unsigned long long)w->s->cfg->max_file_size);
+    if (lg_walk_too_large((uint64_t)st.st_size, w->s->cfg->max_file_size,
+                          msg, sizeof(msg))) {
         lg_session_notice(w->s, LG_NOTICE_SKIPPED, LG_REASON_TOO_LARGE, path,
                           msg);
         close(fd);

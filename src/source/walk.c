@@ -95,18 +95,23 @@ static int emit_skip(struct walker *w, const char *path, const char *reason,
     return call(w, &e);
 }
 
+bool lg_walk_too_large(uint64_t size, uint64_t limit, char *msg, size_t cap)
+{
+    if (!limit || size <= limit)
+        return false;
+    snprintf(msg, cap, "file is %llu bytes, limit %llu",
+             (unsigned long long)size, (unsigned long long)limit);
+    return true;
+}
+
 static int emit_file(struct walker *w, const char *path, const struct stat *st)
 {
     struct lg_walk_entry e = {.kind = LG_WALK_FILE, .path = path};
     char msg[96];
     uint64_t size = st->st_size > 0 ? (uint64_t)st->st_size : 0;
 
-    if (w->opts->max_file_size && size > w->opts->max_file_size) {
-        snprintf(msg, sizeof(msg), "file is %llu bytes, limit %llu",
-                 (unsigned long long)size,
-                 (unsigned long long)w->opts->max_file_size);
+    if (lg_walk_too_large(size, w->opts->max_file_size, msg, sizeof(msg)))
         return emit_skip(w, path, LG_REASON_TOO_LARGE, msg, false);
-    }
     e.size = size;
     return call(w, &e);
 }

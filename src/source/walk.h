@@ -44,6 +44,10 @@ struct lg_walk_entry {
     bool is_error;        /* skip caused by an error (unreadable) */
 };
 
+/* True when size is over limit (0: no limit); msg then says so ("file is
+ * N bytes, limit M"), for a caller that checks sizes itself (trust_dtype). */
+bool lg_walk_too_large(uint64_t size, uint64_t limit, char *msg, size_t cap);
+
 /* Return LG_OK to continue, LG_ESTOP to end the walk early, negative to
  * fail.  Pointers are valid during the call only. */
 typedef int (*lg_walk_cb)(const struct lg_walk_entry *e, void *payload);

@@ -208,7 +208,7 @@ const void *lg_ruleset_code(const struct lg_ruleset *rs, size_t k)
     struct lg_jit_slot *j;
     pcre2_code *code;
 
-    if (rs->no_jit || !rs->jit || k >= rs->n)
+    if (rs->no_jit)
         return rs->rules[k].re;
     j = &rs->jit[k];
     code = atomic_load_explicit(&j->code, memory_order_acquire);

@@ -320,9 +320,11 @@ static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth)
                           where, "trees nested too deep");
         return LG_OK;
     }
+    obj = NULL;
     if (!lg_git_loose_ok(wk->d, tree_id) ||
         git_odb_read(&obj, wk->d->odb, tree_id) < 0 ||
         git_odb_object_type(obj) != GIT_OBJECT_TREE) {
+        git_odb_object_free(obj); /* read, but not a tree */
         lg_git_notice(wk->d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, where,
                       "cannot read tree", tree_id);
         return LG_OK;

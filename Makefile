@@ -126,7 +126,7 @@ bench: all
 # build-fuzz/corpus/TARGET, crashes to build-fuzz/crashes/TARGET.
 # `make fuzz-replay` (part of `make test`) links the same targets with the
 # normal compiler and tests/fuzz/replay.c, and replays every seed file.
-FUZZ_TARGETS ?= rules scanner decode json report ignore utf16 archive git serial
+FUZZ_TARGETS ?= rules scanner decode json report ignore utf16 archive git serial pack
 FUZZ_TIME    ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   ?=

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'corpus')
@@ -426,9 +427,119 @@ def gen_git():
         b'\x00\x00\x05\x40\x00\x09\x01')
 
 
+def pack_obj(kind, size, body, extra=b''):
+    """A pack entry: type/size varint header, extra (delta base), zlib body."""
+    c = (kind << 4) | (size & 15)
+    size >>= 4
+    out = bytearray()
+    while size:
+        out.append(c | 0x80)
+        c = size & 0x7f
+        size >>= 7
+    out.append(c)
+    return bytes(out) + extra + zlib.compress(body)
+
+
+def ofs(n):
+    """An OFS_DELTA's backwards offset."""
+    out = [n & 0x7f]
+    n >>= 7
+    while n:
+        n -= 1
+        out.insert(0, 0x80 | (n & 0x7f))
+        n >>= 7
+    return bytes(out)
+
+
+def delta(src, dst_parts):
+    """A delta: sizes, then ('copy', off, n) / ('ins', bytes) ops."""
+    def vint(v):
+        out = bytearray()
+        while True:
+            b = v & 0x7f
+            v >>= 7
+            out.append(b | (0x80 if v else 0))
+            if not v:
+                return bytes(out)
+    total = sum(p[2] if p[0] == 'copy' else len(p[1]) for p in dst_parts)
+    out = vint(len(src)) + vint(total)
+    for p in dst_parts:
+        if p[0] == 'copy':
+            out += bytes([0x80 | 0x01 | 0x10, p[1], p[2]])
+        else:
+            out += bytes([len(p[1])]) + p[1]
+    return out
+
+
+def pack_and_index(objects):
+    """objects: (kind, body, base index or None, ref) -> (idx, pack)."""
+    data = bytearray(b'PACK' + struct.pack('>II', 2, len(objects)))
+    offs, ids, crcs = [], [], []
+    for kind, body, base, ref, _ in objects:
+        off = len(data)
+        if base is None:
+            ent = pack_obj(kind, len(body), body)
+            full = body
+        else:
+            bkind, bfull = objects[base][0], objects[base][4]
+            d = delta(bfull, body)
+            full = b''.join(bfull[p[1]:p[1] + p[2]] if p[0] == 'copy'
+                            else p[1] for p in body)
+            if ref:
+                ent = pack_obj(7, len(d), d, ids[base])
+            else:
+                ent = pack_obj(6, len(d), d, ofs(off - offs[base]))
+            kind = bkind
+        name = {1: b'commit', 2: b'tree', 3: b'blob', 4: b'tag'}[kind]
+        ids.append(hashlib.sha1(name + b' %d\0' % len(full) + full).digest())
+        offs.append(off)
+        crcs.append(zlib.crc32(ent))
+        data += ent
+        objects[len(offs) - 1] = (kind, body, base, ref, full)
+    data += hashlib.sha1(bytes(data)).digest()
+    order = sorted(range(len(ids)), key=lambda i: ids[i])
+    fan = [0] * 256
+    for i in order:
+        fan[ids[i][0]] += 1
+    idx = bytearray(b'\377tOc' + struct.pack('>I', 2))
+    run = 0
+    for v in fan:
+        run += v
+        idx += struct.pack('>I', run)
+    for i in order:
+        idx += ids[i]
+    for i in order:
+        idx += struct.pack('>I', crcs[i])
+    for i in order:
+        idx += struct.pack('>I', offs[i])
+    idx += hashlib.sha1(bytes(data[-20:])).digest() * 2
+    return bytes(idx), bytes(data)
+
+
+def gen_pack():
+    base = (TEXT * 3).encode()
+    objs = [
+        (3, base, None, False),
+        (3, [('copy', 0, 100), ('ins', b'changed line\n'),
+             ('copy', 120, 60)], 0, False),
+        (3, [('copy', 10, 50), ('ins', b'again\n')], 1, False),
+        (3, [('ins', b'ref delta\n'), ('copy', 0, 40)], 0, True),
+        (2, b'100644 a.txt\0' + b'\x11' * 20, None, False),
+    ]
+    objs = [o + (None,) for o in objs]
+    idx, data = pack_and_index(objs)
+    put('pack', 'chain', struct.pack('>I', len(idx)) + idx + data)
+    put('pack', 'no-index', struct.pack('>I', 0) + data)
+    bad = bytearray(data)
+    bad[len(bad) // 2] ^= 0x40
+    put('pack', 'flipped', struct.pack('>I', len(idx)) + idx + bytes(bad))
+    put('pack', 'cut', struct.pack('>I', len(idx)) + idx + data[:len(data) // 2])
+
+
 def main():
     for gen in (gen_rules, gen_scanner, gen_decode, gen_json, gen_report,
-                gen_ignore, gen_utf16, gen_archive, gen_git, gen_serial):
+                gen_ignore, gen_utf16, gen_archive, gen_git, gen_serial,
+                gen_pack):
         gen()
 
 

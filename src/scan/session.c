@@ -424,6 +424,11 @@ void lg_session_free(struct lg_session *s)
     free(s);
 }
 
+unsigned lg_session_workers(const struct lg_session *s)
+{
+    return s->n_workers;
+}
+
 const struct lg_run_summary *lg_session_summary(const struct lg_session *s)
 {
     return &s->sum;

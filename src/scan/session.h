@@ -104,6 +104,8 @@ int lg_session_end(struct lg_session *s, struct lg_error *err);
 void lg_worker_scan(struct lg_worker *w, struct lg_reader *r,
                     const char *path, const struct lg_object_ctx *ctx);
 struct lg_session *lg_worker_session(struct lg_worker *w);
+/* How many worker threads run jobs (after lg_session_begin). */
+unsigned lg_session_workers(const struct lg_session *s);
 
 /* Record a notice from any thread (counted in the summary; exclusions the
  * user asked for are counted but not announced). */

@@ -16,8 +16,9 @@
  * structure is the set of ids met (~27-54 bytes an object), plus libgit2's
  * list of commits for the topological sort.
  *
- * Blobs are read and scanned on the worker threads (git_job.c); range
- * modes are in git_diff.c. */
+ * Blobs are read and scanned on the worker threads, in pack order
+ * (git_job.c); packed objects are read with git_pack.h, the rest with
+ * libgit2.  Range modes are in git_diff.c. */
 #include "source/git.h"
 
 #include <stdio.h>
@@ -41,6 +42,7 @@
 #define MWINDOW_SIZE ((size_t)32 * 1024 * 1024)
 #define MWINDOW_LIMIT ((size_t)128 * 1024 * 1024)
 #define CACHE_MAX ((ssize_t)16 * 1024 * 1024)
+#define WALKER_CACHE ((size_t)32 * 1024 * 1024) /* trees' delta bases */
 
 int lg_git_fail(struct lg_error *err, int code, const char *what)
 {
@@ -146,11 +148,14 @@ static bool next_entry(const unsigned char **p, const unsigned char *end,
 static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth);
 
 /* The memo: for each directory path, the tree object walked last there
- * (a libgit2 reference, no copy), up to MEMO_BYTES of tree data. */
+ * (a reference, no copy) and where each of its entries starts, up to
+ * MEMO_BYTES of trees and tables. */
 struct memo_slot {
     char *path; /* NULL: empty slot */
     uint64_t hash;
-    git_odb_object *tree;
+    struct lg_gobj *tree; /* NULL: not remembered (out of budget) */
+    uint32_t *offs;       /* tree->data offset of each entry */
+    size_t n_offs;
 };
 
 struct lg_tree_memo {
@@ -164,7 +169,8 @@ static void memo_free(struct lg_tree_memo *m)
         return;
     for (size_t i = 0; i < m->cap; i++) {
         free(m->v[i].path);
-        git_odb_object_free(m->v[i].tree);
+        free(m->v[i].offs);
+        lg_gobj_unref(m->v[i].tree);
     }
     free(m->v);
     free(m);
@@ -199,50 +205,63 @@ static int memo_grow(struct lg_tree_memo *m)
     return LG_OK;
 }
 
-/* The tree walked last at path, or NULL. */
-static git_odb_object *memo_get(struct lg_tree_memo *m, const char *path,
-                                size_t len)
+/* The slot of the tree walked last at path, or NULL.  Valid until the
+ * next memo_put. */
+static const struct memo_slot *memo_get(struct lg_tree_memo *m,
+                                        const char *path, size_t len)
 {
+    const struct memo_slot *sl;
+
     if (!m || !m->cap)
         return NULL;
-    return memo_find(m, path, len, XXH3_64bits(path, len))->tree;
+    sl = memo_find(m, path, len, XXH3_64bits(path, len));
+    return sl->tree ? sl : NULL;
 }
 
-/* Remember tree (a new reference is taken) as the last one at path; out
- * of budget or memory, the path is simply not remembered. */
+static size_t memo_cost(const struct memo_slot *sl)
+{
+    return sl->tree ? sl->tree->size + sl->n_offs * sizeof(*sl->offs) : 0;
+}
+
+/* Remember tree (a new reference is taken) and its entry table offs
+ * (taken over) as the last ones at path; out of budget or memory, the
+ * path is simply not remembered. */
 static void memo_put(struct lg_git_drv *d, const char *path, size_t len,
-                     git_odb_object *tree)
+                     struct lg_gobj *tree, uint32_t *offs, size_t n_offs)
 {
     struct lg_tree_memo *m = d->memo;
     uint64_t h = XXH3_64bits(path, len);
-    size_t size = git_odb_object_size(tree);
+    size_t cost = tree->size + n_offs * sizeof(*offs);
     struct memo_slot *sl;
-    git_odb_object *ref;
 
-    if (!m && !(m = d->memo = calloc(1, sizeof(*m))))
-        return;
-    if ((m->n + 1) * 2 > m->cap && memo_grow(m) < 0)
-        return;
+    if ((!m && !(m = d->memo = calloc(1, sizeof(*m)))) ||
+        ((m->n + 1) * 2 > m->cap && memo_grow(m) < 0))
+        goto drop;
     sl = memo_find(m, path, len, h);
     if (sl->path) { /* replace: the old tree's bytes are given back */
-        m->bytes -= git_odb_object_size(sl->tree);
-        git_odb_object_free(sl->tree);
+        m->bytes -= memo_cost(sl);
+        lg_gobj_unref(sl->tree);
+        free(sl->offs);
         sl->tree = NULL;
+        sl->offs = NULL;
     }
-    if (m->bytes + size > MEMO_BYTES || git_odb_object_dup(&ref, tree) < 0)
-        return; /* a slot replaced stays, without a tree */
+    if (m->bytes + cost > MEMO_BYTES)
+        goto drop; /* a slot replaced stays, without a tree */
     if (!sl->path) {
-        if (!(sl->path = malloc(len + 1))) {
-            git_odb_object_free(ref);
-            return;
-        }
+        if (!(sl->path = malloc(len + 1)))
+            goto drop;
         memcpy(sl->path, path, len);
         sl->path[len] = '\0';
         sl->hash = h;
         m->n++;
     }
-    sl->tree = ref;
-    m->bytes += size;
+    sl->tree = lg_gobj_ref(tree);
+    sl->offs = offs;
+    sl->n_offs = n_offs;
+    m->bytes += cost;
+    return;
+drop:
+    free(offs);
 }
 
 int lg_git_name_cmp(const char *a, size_t al, bool adir, const char *b,
@@ -304,78 +323,154 @@ out:
     return rc;
 }
 
+/* Length of the common prefix of a and b (n bytes each at most). */
+static size_t common_prefix(const unsigned char *a, const unsigned char *b,
+                            size_t n)
+{
+    size_t i = 0;
+
+    while (n - i >= 1024 && memcmp(a + i, b + i, 1024) == 0)
+        i += 1024;
+    while (n - i >= 32 && memcmp(a + i, b + i, 32) == 0)
+        i += 32;
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
+/* Offset of entry k of a tree of len bytes with n entries (k <= n). */
+static size_t entry_off(const uint32_t *offs, size_t n, size_t k, size_t len)
+{
+    return k < n ? offs[k] : len;
+}
+
+/* Room for one more entry offset in *offs. */
+static int offs_room(uint32_t **offs, size_t *cap, size_t n, size_t more)
+{
+    uint32_t *t;
+    size_t ncap;
+
+    if (n + more <= *cap)
+        return LG_OK;
+    ncap = 2 * (n + more);
+    if (!(t = realloc(*offs, ncap * sizeof(*t))))
+        return LG_ENOMEM;
+    *offs = t;
+    *cap = ncap;
+    return LG_OK;
+}
+
 /* Trees are parsed from the raw object: no tree object, no entry array,
- * no object cache, since each tree is read once. */
+ * since each tree is read once.
+ *
+ * The tree walked last at the same path (usually the parent commit's
+ * version) is the reference: its entries were all met when it was walked.
+ * Both trees are sorted, and between changes their bytes are equal, so the
+ * walk alternates: skip the longest run of equal bytes, as whole entries
+ * of the reference (found by binary search in its table of entry
+ * offsets); then parse the entry where they differ and merge it with the
+ * reference's entries by name.  A tree with a few changes among thousands
+ * of entries costs a byte comparison and a few entry parses. */
 static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth)
 {
     const char *where = wk->path.len ? wk->path.data : "/";
-    const unsigned char *p, *end, *pp = NULL, *pend = NULL;
-    git_odb_object *obj, *prev;
+    const unsigned char *base, *p, *end, *pbase = NULL;
+    const uint32_t *poffs = NULL;
+    const struct memo_slot *sl;
+    struct lg_gobj *obj = NULL, *prev = NULL;
+    uint32_t *offs = NULL;
+    size_t pn = 0, plen = 0, k = 0, n = 0, cap = 0;
+    bool whole = false;
     struct entry e, pe;
-    bool have_pe = false;
-    int rc = LG_OK;
+    uint64_t size;
+    int rc;
 
     if (depth > MAX_DEPTH) {
         lg_session_notice(wk->d->s, LG_NOTICE_SKIPPED, LG_REASON_TOO_DEEP,
                           where, "trees nested too deep");
         return LG_OK;
     }
-    obj = NULL;
-    if (!lg_git_loose_ok(wk->d, tree_id) ||
-        git_odb_read(&obj, wk->d->odb, tree_id) < 0 ||
-        git_odb_object_type(obj) != GIT_OBJECT_TREE) {
-        git_odb_object_free(obj); /* read, but not a tree */
+    rc = lg_git_read(wk->d, wk->d->walker_pr, wk->d->odb, tree_id, UINT64_MAX,
+                     &obj, &size);
+    if (rc == LG_ENOMEM)
+        return rc;
+    if (rc < 0 || obj->type != GIT_OBJECT_TREE) {
+        lg_gobj_unref(obj); /* read, but not a tree */
+        if (rc == LG_OK)
+            git_error_set_str(GIT_ERROR_OBJECT, "the object is not a tree");
         lg_git_notice(wk->d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, where,
                       "cannot read tree", tree_id);
         return LG_OK;
     }
-    p = git_odb_object_data(obj);
-    end = p + git_odb_object_size(obj);
-    if ((prev = memo_get(wk->d->memo, wk->path.data ? wk->path.data : "",
-                         wk->path.len))) {
-        pp = git_odb_object_data(prev);
-        pend = pp + git_odb_object_size(prev);
+    rc = LG_OK;
+    base = p = obj->data;
+    end = p + obj->size;
+    if (obj->size <= UINT32_MAX &&
+        (sl = memo_get(wk->d->memo, wk->path.data ? wk->path.data : "",
+                       wk->path.len))) {
+        prev = lg_gobj_ref(sl->tree); /* slot and table: this level's */
+        pbase = prev->data;
+        plen = prev->size;
+        poffs = sl->offs;
+        pn = sl->n_offs;
     }
     while (rc == LG_OK && p < end) {
-        const unsigned char *raw = p;
         int c = 1;
 
+        if (k < pn) { /* skip the entries before the next difference */
+            size_t at = poffs[k], lo = k, hi = pn, left = (size_t)(end - p);
+            size_t run = common_prefix(p, pbase + at,
+                                       left < plen - at ? left : plen - at);
+            while (lo < hi) { /* the last entry starting by at + run */
+                size_t mid = lo + (hi - lo + 1) / 2;
+                if (entry_off(poffs, pn, mid, plen) <= at + run)
+                    lo = mid;
+                else
+                    hi = mid - 1;
+            }
+            if (lo > k) { /* entries k..lo-1 are equal in both */
+                if ((rc = offs_room(&offs, &cap, n, lo - k)) < 0)
+                    break;
+                for (size_t j = k; j < lo; j++)
+                    offs[n++] = (uint32_t)(poffs[j] - at + (size_t)(p - base));
+                p += entry_off(poffs, pn, lo, plen) - at;
+                k = lo;
+                continue;
+            }
+        }
+        if ((rc = offs_room(&offs, &cap, n, 1)) < 0)
+            break;
+        offs[n++] = (uint32_t)(p - base);
         if (!next_entry(&p, end, &e)) {
             lg_git_notice(wk->d, LG_NOTICE_FAILED, LG_REASON_UNREADABLE, where,
                           "malformed tree", tree_id);
-            break;
+            goto out; /* not remembered: its table is incomplete */
         }
-        /* Usually the two trees hold the same entries at the same offsets
-         * until the first change: compare raw bytes first. */
-        if (pp && !have_pe && (size_t)(pend - pp) >= (size_t)(p - raw) &&
-            memcmp(pp, raw, (size_t)(p - raw)) == 0) {
-            pp += p - raw;
-            continue; /* met when the previous tree was walked */
-        }
-        /* Else advance in the previous tree to its first entry not
-         * before e. */
-        while (pp) {
-            if (!have_pe) {
-                if (pp >= pend || !next_entry(&pp, pend, &pe)) {
-                    pp = NULL;
-                    break;
-                }
-                have_pe = true;
-            }
-            if ((c = entry_cmp(&pe, &e)) >= 0)
+        /* Pass the reference's entries that sort before e (gone). */
+        for (; k < pn; k++) {
+            const unsigned char *q = pbase + poffs[k];
+            if (!next_entry(&q, pbase + plen, &pe) ||
+                (c = entry_cmp(&pe, &e)) >= 0)
                 break;
-            have_pe = false;
         }
-        if (pp && c == 0 && pe.mode == e.mode && git_oid_equal(&pe.id, &e.id)) {
-            have_pe = false;
-            continue; /* met when the previous tree was walked */
+        if (k < pn && c == 0 && pe.mode == e.mode &&
+            git_oid_equal(&pe.id, &e.id)) {
+            k++;
+            continue; /* met when the reference was walked */
         }
+        if (k < pn && c == 0)
+            k++; /* the same name, changed */
         rc = walk_entry(wk, &e, depth);
     }
-    if (rc == LG_OK)
-        memo_put(wk->d, wk->path.data ? wk->path.data : "", wk->path.len,
-                 obj);
-    git_odb_object_free(obj);
+    whole = rc == LG_OK;
+out:
+    lg_gobj_unref(prev);
+    if (whole)
+        memo_put(wk->d, wk->path.data ? wk->path.data : "", wk->path.len, obj,
+                 offs, n);
+    else
+        free(offs);
+    lg_gobj_unref(obj);
     return rc;
 }
 
@@ -560,6 +655,27 @@ static int open_repo(git_repository **out, const char *path,
     return LG_OK;
 }
 
+/* History reads packed objects with its own readers (git_pack.h): one
+ * for the walker here, one per worker handle (git_job.c). */
+static int open_packs(struct lg_git_drv *d, struct lg_error *err)
+{
+    const char *common = git_repository_commondir(d->repo);
+    size_t n = strlen(common);
+    char *objdir = malloc(n + 9);
+    int rc;
+
+    if (!objdir)
+        return lg_error_set(err, LG_ENOMEM, "out of memory");
+    snprintf(objdir, n + 9, "%s%sobjects", common,
+             n && common[n - 1] == '/' ? "" : "/");
+    rc = lg_packs_open(&d->packs, objdir);
+    free(objdir);
+    if (rc == LG_OK &&
+        !(d->walker_pr = lg_pack_reader_new(d->packs, WALKER_CACHE, false)))
+        rc = LG_ENOMEM;
+    return rc < 0 ? lg_error_set(err, rc, "out of memory") : LG_OK;
+}
+
 static void tune(void)
 {
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
@@ -610,6 +726,8 @@ int lg_git_scan(struct lg_session *s, const char *repo,
         rc = lg_error_set(err, LG_ENOMEM, "out of memory");
         goto out;
     }
+    if (o->mode == LG_GIT_HISTORY && (rc = open_packs(&d, err)) < 0)
+        goto out;
     rc = o->mode == LG_GIT_HISTORY ? scan_history(&d, err)
                                    : lg_git_scan_changes(&d, err);
     if (lg_git_flush(&d) < 0 && rc == LG_OK)
@@ -617,6 +735,8 @@ int lg_git_scan(struct lg_session *s, const char *repo,
 out:
     lg_git_wait(&d);
     lg_git_pool_release(&d);
+    lg_pack_reader_free(d.walker_pr);
+    lg_packs_close(d.packs);
     free(d.gitdir);
     git_odb_free(d.odb);
     git_repository_free(d.repo);

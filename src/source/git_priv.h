@@ -11,6 +11,7 @@
 #include "engine/finding.h"
 #include "report/report.h"
 #include "source/git.h"
+#include "source/git_pack.h"
 #include "source/oidset.h"
 
 /* Parents whose versions of a file a merge's added lines are computed
@@ -23,6 +24,7 @@
 struct lg_git_prov;   /* a commit's provenance, shared by its blobs */
 struct lg_git_handle; /* a worker's repository handle */
 struct lg_git_batch;  /* blobs queued, not yet pushed as a job */
+struct lg_git_pend;   /* a history blob waiting for its run */
 struct lg_tree_memo;  /* git.c */
 
 struct lg_git_drv {
@@ -36,11 +38,16 @@ struct lg_git_drv {
      * loose, and is not looked for on disk by the guard */
     unsigned char loose_dirs[256 / 8];
     uint64_t max_blob;
-    bool serial;                /* libgit2 without thread support */
-    struct lg_oidset seen;      /* trees and blobs met (history) */
-    struct lg_oidset noticed;   /* hashed paths of submodules noticed */
-    struct lg_tree_memo *memo;  /* history: last tree walked at each path */
-    struct lg_git_batch *batch; /* the walker's batch being filled */
+    bool serial;               /* libgit2 without thread support */
+    struct lg_oidset seen;     /* trees and blobs met (history) */
+    struct lg_oidset noticed;  /* hashed paths of submodules noticed */
+    struct lg_tree_memo *memo; /* history: last tree walked at each path */
+    struct lg_packs *packs;    /* history: read by our own readers */
+    struct lg_pack_reader *walker_pr; /* the walker's reader */
+    struct lg_git_batch *batch;       /* the walker's batch being filled */
+    /* History: blobs held back to be read in pack order (git_job.c). */
+    struct lg_git_pend *pend;
+    size_t n_pend, cap_pend, pend_bytes;
 
     pthread_mutex_t mu;         /* guards what follows */
     pthread_cond_t idle;        /* outstanding dropped to 0 */
@@ -67,12 +74,23 @@ void lg_git_prov_unref(struct lg_git_prov *p);
 bool lg_git_admit(struct lg_git_drv *d, uint32_t mode, const git_oid *id,
                   const char *path);
 
+/* Read object id whole, with reader pr (may be NULL) when a pack we read
+ * holds it, else through odb after the loose-object guard.  LG_OK with
+ * *out (a new reference); LG_ELIMIT when it is larger than max (*size
+ * says how large); LG_EUNSUPPORTED when the guard refused a damaged loose
+ * object; LG_EIO when libgit2 failed (see git_error_last); LG_ENOMEM. */
+int lg_git_read(struct lg_git_drv *d, struct lg_pack_reader *pr, git_odb *odb,
+                const git_oid *id, uint64_t max, struct lg_gobj **out,
+                uint64_t *size);
+
 /* Queue blob `id` for scanning as `path` (copied) with provenance prov
  * (a reference is taken; may be NULL).  added_only: report only findings
  * on lines the blob adds relative to every blob of old[0..n_old) (with
  * n_old == 0, every line is added).  Blobs are pushed to the session in
  * batches: call lg_git_flush after the last one, then lg_git_wait before
- * releasing the driver (git_job.c). */
+ * releasing the driver (git_job.c).  Packed blobs of the history (not
+ * added_only) are held back and read in pack order when flushed, or when
+ * too many wait. */
 int lg_git_queue(struct lg_git_drv *d, const git_oid *id, const char *path,
                  struct lg_git_prov *prov, bool added_only, const git_oid *old,
                  size_t n_old);

@@ -21,7 +21,8 @@
  * verification is already off: we scan, we do not check repositories).
  *
  * Whole packs are mapped; when more than RESIDENT_MAX bytes of a large
- * pack have been inflated since the last time, its pages are dropped
+ * pack may have been touched since the last time (what was inflated,
+ * plus the kernel's fault-around for each object), its pages are dropped
  * from the process (they stay in the page cache), so that the resident
  * size stays bounded on repositories of any size. */
 #include "source/git_pack.h"
@@ -44,7 +45,8 @@
 #define REF_DELTA 7
 #define TRAILER 20                                /* the pack's checksum */
 #define MAX_CHAIN 100000                          /* longer chains: damaged */
-#define RESIDENT_MAX ((uint64_t)64 * 1024 * 1024) /* see above */
+#define RESIDENT_MAX ((uint64_t)32 * 1024 * 1024) /* see above */
+#define FAULT_AROUND ((uint64_t)64 * 1024)
 #define CACHE_ENTRIES 8192
 #define CACHE_BUCKETS 16384 /* a power of two */
 #define DEFLATE_RATIO 1032  /* deflate expands at most ~1032:1 */
@@ -205,9 +207,13 @@ static size_t order_index(const struct pack *p, uint64_t off)
 
 /* Count, for every object of p, the deltas in p whose base it is (a
  * base in another pack is not counted).  Objects whose header cannot be
- * parsed count nothing: reading them reports the damage. */
-static int count_deps(struct pack *p)
+ * parsed count nothing: reading them reports the damage.  This touches a
+ * page of every header (and the kernel maps 64 KiB around each fault): in
+ * a mapped pack, the pages behind are dropped every RESIDENT_MAX bytes. */
+static int count_deps(struct pack *p, bool mapped)
 {
+    uint64_t dropped = 0;
+
     if (!p->n)
         return LG_OK;
     p->order = malloc((size_t)p->n * sizeof(*p->order));
@@ -235,7 +241,14 @@ static int count_deps(struct pack *p)
         if (base && (k = order_index(p, base)) < p->n &&
             p->deps[k] < UINT16_MAX)
             p->deps[k]++;
+        if (mapped && p->order[i] - dropped > RESIDENT_MAX) {
+            madvise((void *)p->data, (size_t)p->order[i] & ~(size_t)4095,
+                    MADV_DONTNEED);
+            dropped = p->order[i];
+        }
     }
+    if (mapped)
+        madvise((void *)p->data, p->len, MADV_DONTNEED);
     return LG_OK;
 }
 
@@ -249,11 +262,14 @@ static void pack_release(struct pack *p)
     }
 }
 
-int lg_packs_add_memory(struct lg_packs *ps, const void *idx, size_t idx_len,
-                        const void *pack, size_t pack_len)
+static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
+                    const void *pack, size_t pack_len, bool mapped)
 {
-    struct pack p = {
-        .idx = idx, .data = pack, .idx_len = idx_len, .len = pack_len};
+    struct pack p = {.idx = idx,
+                     .data = pack,
+                     .idx_len = idx_len,
+                     .len = pack_len,
+                     .mapped = mapped};
     uint32_t ver;
 
     if (pack_len < 12 + TRAILER || memcmp(pack, "PACK", 4) != 0)
@@ -270,13 +286,19 @@ int lg_packs_add_memory(struct lg_packs *ps, const void *idx, size_t idx_len,
         ps->cap = ncap;
     }
     atomic_init(&p.inflated, 0);
-    if (idx && count_deps(&p) < 0) {
+    if (idx && count_deps(&p, mapped) < 0) {
         free(p.order);
         free(p.deps);
         return LG_ENOMEM;
     }
     ps->v[ps->n++] = p;
     return LG_OK;
+}
+
+int lg_packs_add_memory(struct lg_packs *ps, const void *idx, size_t idx_len,
+                        const void *pack, size_t pack_len)
+{
+    return add_pack(ps, idx, idx_len, pack, pack_len, false);
 }
 
 static const void *map_file(const char *path, size_t *len)
@@ -317,11 +339,9 @@ static int add_file(struct lg_packs *ps, const char *dir, const char *name)
         pack = map_file(path, &pl);
     free(path);
     if (idx && pack) {
-        rc = lg_packs_add_memory(ps, idx, il, pack, pl);
-        if (rc == LG_OK) {
-            ps->v[ps->n - 1].mapped = true;
+        rc = add_pack(ps, idx, il, pack, pl, true);
+        if (rc == LG_OK)
             return LG_OK;
-        }
     }
     if (idx)
         munmap((void *)idx, il);
@@ -630,7 +650,7 @@ static int parse_hdr(const struct pack *p, uint64_t off, struct hdr *h)
 static int inflate_at(struct lg_pack_reader *r, struct pack *p, uint64_t pos,
                       unsigned char *out, uint64_t size)
 {
-    uint64_t end = p->len - TRAILER, avail;
+    uint64_t end = p->len - TRAILER, avail, touched;
     unsigned char b0, b1;
     int zr;
 
@@ -649,10 +669,10 @@ static int inflate_at(struct lg_pack_reader *r, struct pack *p, uint64_t pos,
     r->z.next_out = out;
     r->z.avail_out = (unsigned)size + 1;
     zr = inflate(&r->z, Z_FINISH);
-    if (p->mapped &&
-        atomic_fetch_add(&p->inflated, r->z.total_in) + r->z.total_in >
-            RESIDENT_MAX &&
-        p->len > RESIDENT_MAX) {
+    /* The kernel maps up to FAULT_AROUND bytes around each page read. */
+    touched = r->z.total_in + FAULT_AROUND;
+    if (p->mapped && p->len > RESIDENT_MAX &&
+        atomic_fetch_add(&p->inflated, touched) + touched > RESIDENT_MAX) {
         atomic_store(&p->inflated, 0);
         madvise((void *)p->data, p->len, MADV_DONTNEED);
     }

@@ -11,6 +11,11 @@
  * find them (a match that contains a candidate lies inside that candidate's
  * window, so no match can straddle two intervals).
  *
+ * Decoder candidates (where an encoded run ends) come from the same pass
+ * for percent-escapes, and from a pass of their own over each chunk for
+ * Base64 and hex runs (engine/runends.h, much cheaper than the same
+ * expressions in Vectorscan); the two are merged in offset order.
+ *
  * Streaming.  The window holds the bytes from `base` to `base + len`.  After
  * each chunk, PCRE2 may only try start positions below the commit point
  * K = end - L_max - MARGIN, where every attempt still sees all the bytes it
@@ -41,8 +46,10 @@
 
 #include "engine/decode.h"
 #include "engine/filter.h"
+#include "engine/runends.h"
 #include "rule/validate.h"
 #include "rule/watchlist.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 #define CTX_BACK 4096          /* bytes kept before K for context/allow */
@@ -119,6 +126,8 @@ struct lg_scanner {
     struct lg_scanner *sub; /* scans decoded text; NULL when off */
     struct dcand *dc;
     size_t n_dc, cap_dc;
+    struct dcand *ends;     /* run ends of the chunk being scanned */
+    size_t n_ends, cap_ends, next_end;
     struct dhit *dh;
     size_t n_dh, cap_dh;
     struct lg_buf darena;
@@ -306,6 +315,7 @@ void lg_scanner_free(struct lg_scanner *s)
     free(s->iv);
     free(s->hits);
     free(s->dc);
+    free(s->ends);
     free(s->dh);
     free(s->dbuf);
     lg_buf_release(&s->darena);
@@ -430,6 +440,35 @@ static int push_dcand(struct lg_scanner *s, unsigned kind, uint64_t to)
     return 0;
 }
 
+/* Run ends of the chunk, before Vectorscan scans it. */
+static int collect_end(unsigned kind, size_t end, void *payload)
+{
+    struct lg_scanner *s = payload;
+    struct dcand *v =
+        lg_grow(s->ends, &s->cap_ends, s->n_ends, sizeof(*s->ends), 256);
+
+    if (!v) {
+        set_status(s, LG_ENOMEM, "out of memory");
+        return 1;
+    }
+    s->ends = v;
+    s->ends[s->n_ends].kind = kind;
+    s->ends[s->n_ends].to = s->base + end;
+    s->n_ends++;
+    return 0;
+}
+
+/* Pass on the collected run ends before `to`, so that decoder candidates
+ * stay in offset order. */
+static int flush_ends(struct lg_scanner *s, uint64_t to)
+{
+    for (; s->next_end < s->n_ends && s->ends[s->next_end].to < to;
+         s->next_end++)
+        if (push_dcand(s, s->ends[s->next_end].kind, s->ends[s->next_end].to))
+            return 1;
+    return 0;
+}
+
 static int on_candidate(unsigned int id, unsigned long long from,
                         unsigned long long to, unsigned int flags, void *ctx)
 {
@@ -441,7 +480,7 @@ static int on_candidate(unsigned int id, unsigned long long from,
     (void)from;
     (void)flags;
     if (id >= s->rs->n)
-        return push_dcand(s, id - (unsigned)s->rs->n, to);
+        return flush_ends(s, to) || push_dcand(s, id - (unsigned)s->rs->n, to);
     c = &s->rs->rules[id];
     st = &s->rst[id];
     L = c->rule.max_len;
@@ -1228,12 +1267,18 @@ int lg_scanner_commit(struct lg_scanner *s, size_t n)
         return s->status;
     if (n == 0)
         return LG_OK;
+    /* lo = 0 is the object's start, or far more than LG_RUNENDS_BACK bytes
+     * before the chunk once the window has slid (see advance) */
+    s->n_ends = s->next_end = 0;
+    if (s->stream && s->sub && s->decoded_bytes < s->opts.max_decoded_bytes)
+        lg_runends_find(s->win, 0, s->len, s->len + n, collect_end, s);
     if (s->stream &&
         hs_scan_stream(s->stream, (const char *)s->win + s->len,
                        (unsigned)n, 0, s->scratch, on_candidate,
                        s) != HS_SUCCESS &&
         s->status == LG_OK)
         set_status(s, LG_EINTERNAL, "vectorscan scan failed");
+    flush_ends(s, UINT64_MAX);
     s->len += n;
     s->counts.bytes += n;
     advance(s);

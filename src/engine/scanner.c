@@ -91,6 +91,7 @@ struct dhit {
 struct rstate {
     long open;          /* index in iv of the rule's open interval, or -1 */
     uint64_t last_end;  /* end of the rule's last accepted match */
+    bool used;          /* listed in s->used (had a candidate) */
 };
 
 struct linectr {
@@ -116,6 +117,10 @@ struct lg_scanner {
     uint64_t base;
 
     struct rstate *rst;
+    uint32_t *used;      /* rules with a candidate in this object: the
+                            others' rst needs no reset (most objects have
+                            candidates of a few rules out of hundreds) */
+    size_t n_used;
     struct interval *iv;
     size_t n_iv, cap_iv;
     struct hit *hits;
@@ -246,7 +251,8 @@ int lg_scanner_new(struct lg_scanner **out, const struct lg_ruleset *rs,
      * within our buffer), which valgrind reports on uninitialised memory */
     s->win = calloc(1, s->cap);
     s->rst = calloc(rs->n ? rs->n : 1, sizeof(*s->rst));
-    if (!s->win || !s->rst)
+    s->used = calloc(rs->n ? rs->n : 1, sizeof(*s->used));
+    if (!s->win || !s->rst || !s->used)
         goto fail;
     for (size_t i = 0; i < rs->n; i++) {
         uint32_t c = 0;
@@ -312,6 +318,7 @@ void lg_scanner_free(struct lg_scanner *s)
     pcre2_jit_stack_free(s->jit);
     free(s->win);
     free(s->rst);
+    free(s->used);
     free(s->iv);
     free(s->hits);
     free(s->dc);
@@ -338,10 +345,13 @@ static void reset_object(struct lg_scanner *s)
     memset(s->last_run, 0, sizeof(s->last_run));
     for (unsigned k = 0; k < LG_DEC_KINDS; k++)
         s->dc_last[k] = SIZE_MAX;
-    for (size_t i = 0; i < s->rs->n; i++) {
-        s->rst[i].open = -1;
-        s->rst[i].last_end = 0;
+    for (size_t i = 0; i < s->n_used; i++) {
+        struct rstate *st = &s->rst[s->used[i]];
+        st->open = -1;
+        st->last_end = 0;
+        st->used = false;
     }
+    s->n_used = 0;
     s->lc.pos = 0;
     s->lc.line = 1;
     s->lc.line_start = 0;
@@ -483,6 +493,10 @@ static int on_candidate(unsigned int id, unsigned long long from,
         return flush_ends(s, to) || push_dcand(s, id - (unsigned)s->rs->n, to);
     c = &s->rs->rules[id];
     st = &s->rst[id];
+    if (!st->used) {
+        st->used = true;
+        s->used[s->n_used++] = id;
+    }
     L = c->rule.max_len;
     lo = to > L ? to - L : 0;
     s->counts.candidates++;

@@ -1,12 +1,11 @@
 /* Decoders for encoded runs: Base64 (standard and URL-safe), hex and
  * percent-encoding.
  *
- * The ends of encoded runs are found by Vectorscan in the same pass as the
- * rules' candidates: each expression below matches once per run, at the
- * byte that ends it (a run of at least the minimum length followed by a
- * character outside the alphabet, or the end of the object).  The scanner
- * then finds the run's start by walking back, decodes it, and rescans the
- * result when it looks like text. */
+ * The scanner learns where encoded runs are from the expressions of
+ * lg_decode_hs_expr (rule/ruleset.h): percent-escapes in the Vectorscan
+ * pass of the rules' candidates, Base64 and hex runs in a pass of their
+ * own (engine/runends.h).  It then finds the run around each candidate,
+ * decodes it, and rescans the result when it looks like text. */
 #ifndef LG_ENGINE_DECODE_H
 #define LG_ENGINE_DECODE_H
 

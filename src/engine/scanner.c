@@ -11,6 +11,11 @@
  * find them (a match that contains a candidate lies inside that candidate's
  * window, so no match can straddle two intervals).
  *
+ * Decoder candidates (where an encoded run ends) come from the same pass
+ * for percent-escapes, and from a pass of their own over each chunk for
+ * Base64 and hex runs (engine/runends.h, much cheaper than the same
+ * expressions in Vectorscan); the two are merged in offset order.
+ *
  * Streaming.  The window holds the bytes from `base` to `base + len`.  After
  * each chunk, PCRE2 may only try start positions below the commit point
  * K = end - L_max - MARGIN, where every attempt still sees all the bytes it
@@ -41,8 +46,10 @@
 
 #include "engine/decode.h"
 #include "engine/filter.h"
+#include "engine/runends.h"
 #include "rule/validate.h"
 #include "rule/watchlist.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 #define CTX_BACK 4096          /* bytes kept before K for context/allow */
@@ -84,6 +91,7 @@ struct dhit {
 struct rstate {
     long open;          /* index in iv of the rule's open interval, or -1 */
     uint64_t last_end;  /* end of the rule's last accepted match */
+    bool used;          /* listed in s->used (had a candidate) */
 };
 
 struct linectr {
@@ -109,6 +117,10 @@ struct lg_scanner {
     uint64_t base;
 
     struct rstate *rst;
+    uint32_t *used;      /* rules with a candidate in this object: the
+                            others' rst needs no reset (most objects have
+                            candidates of a few rules out of hundreds) */
+    size_t n_used;
     struct interval *iv;
     size_t n_iv, cap_iv;
     struct hit *hits;
@@ -119,6 +131,8 @@ struct lg_scanner {
     struct lg_scanner *sub; /* scans decoded text; NULL when off */
     struct dcand *dc;
     size_t n_dc, cap_dc;
+    struct dcand *ends;     /* run ends of the chunk being scanned */
+    size_t n_ends, cap_ends, next_end;
     struct dhit *dh;
     size_t n_dh, cap_dh;
     struct lg_buf darena;
@@ -237,7 +251,8 @@ int lg_scanner_new(struct lg_scanner **out, const struct lg_ruleset *rs,
      * within our buffer), which valgrind reports on uninitialised memory */
     s->win = calloc(1, s->cap);
     s->rst = calloc(rs->n ? rs->n : 1, sizeof(*s->rst));
-    if (!s->win || !s->rst)
+    s->used = calloc(rs->n ? rs->n : 1, sizeof(*s->used));
+    if (!s->win || !s->rst || !s->used)
         goto fail;
     for (size_t i = 0; i < rs->n; i++) {
         uint32_t c = 0;
@@ -303,9 +318,11 @@ void lg_scanner_free(struct lg_scanner *s)
     pcre2_jit_stack_free(s->jit);
     free(s->win);
     free(s->rst);
+    free(s->used);
     free(s->iv);
     free(s->hits);
     free(s->dc);
+    free(s->ends);
     free(s->dh);
     free(s->dbuf);
     lg_buf_release(&s->darena);
@@ -328,10 +345,13 @@ static void reset_object(struct lg_scanner *s)
     memset(s->last_run, 0, sizeof(s->last_run));
     for (unsigned k = 0; k < LG_DEC_KINDS; k++)
         s->dc_last[k] = SIZE_MAX;
-    for (size_t i = 0; i < s->rs->n; i++) {
-        s->rst[i].open = -1;
-        s->rst[i].last_end = 0;
+    for (size_t i = 0; i < s->n_used; i++) {
+        struct rstate *st = &s->rst[s->used[i]];
+        st->open = -1;
+        st->last_end = 0;
+        st->used = false;
     }
+    s->n_used = 0;
     s->lc.pos = 0;
     s->lc.line = 1;
     s->lc.line_start = 0;
@@ -430,6 +450,35 @@ static int push_dcand(struct lg_scanner *s, unsigned kind, uint64_t to)
     return 0;
 }
 
+/* Run ends of the chunk, before Vectorscan scans it. */
+static int collect_end(unsigned kind, size_t end, void *payload)
+{
+    struct lg_scanner *s = payload;
+    struct dcand *v =
+        lg_grow(s->ends, &s->cap_ends, s->n_ends, sizeof(*s->ends), 256);
+
+    if (!v) {
+        set_status(s, LG_ENOMEM, "out of memory");
+        return 1;
+    }
+    s->ends = v;
+    s->ends[s->n_ends].kind = kind;
+    s->ends[s->n_ends].to = s->base + end;
+    s->n_ends++;
+    return 0;
+}
+
+/* Pass on the collected run ends before `to`, so that decoder candidates
+ * stay in offset order. */
+static int flush_ends(struct lg_scanner *s, uint64_t to)
+{
+    for (; s->next_end < s->n_ends && s->ends[s->next_end].to < to;
+         s->next_end++)
+        if (push_dcand(s, s->ends[s->next_end].kind, s->ends[s->next_end].to))
+            return 1;
+    return 0;
+}
+
 static int on_candidate(unsigned int id, unsigned long long from,
                         unsigned long long to, unsigned int flags, void *ctx)
 {
@@ -441,9 +490,13 @@ static int on_candidate(unsigned int id, unsigned long long from,
     (void)from;
     (void)flags;
     if (id >= s->rs->n)
-        return push_dcand(s, id - (unsigned)s->rs->n, to);
+        return flush_ends(s, to) || push_dcand(s, id - (unsigned)s->rs->n, to);
     c = &s->rs->rules[id];
     st = &s->rst[id];
+    if (!st->used) {
+        st->used = true;
+        s->used[s->n_used++] = id;
+    }
     L = c->rule.max_len;
     lo = to > L ? to - L : 0;
     s->counts.candidates++;
@@ -1228,12 +1281,18 @@ int lg_scanner_commit(struct lg_scanner *s, size_t n)
         return s->status;
     if (n == 0)
         return LG_OK;
+    /* lo = 0 is the object's start, or far more than LG_RUNENDS_BACK bytes
+     * before the chunk once the window has slid (see advance) */
+    s->n_ends = s->next_end = 0;
+    if (s->stream && s->sub && s->decoded_bytes < s->opts.max_decoded_bytes)
+        lg_runends_find(s->win, 0, s->len, s->len + n, collect_end, s);
     if (s->stream &&
         hs_scan_stream(s->stream, (const char *)s->win + s->len,
                        (unsigned)n, 0, s->scratch, on_candidate,
                        s) != HS_SUCCESS &&
         s->status == LG_OK)
         set_status(s, LG_EINTERNAL, "vectorscan scan failed");
+    flush_ends(s, UINT64_MAX);
     s->len += n;
     s->counts.bytes += n;
     advance(s);

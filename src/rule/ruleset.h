@@ -19,9 +19,10 @@
 struct lg_validator;  /* rule/validate.h */
 struct lg_watchlist;  /* rule/watchlist.h */
 
-/* The engine's decoders find encoded runs in the same Vectorscan pass as
- * the rules: expression k of lg_decode_hs_expr matches once at the end of
- * each run of kind k, with id (number of rules + k).  See
+/* Where the engine's decoders look for encoded runs: expression k of
+ * lg_decode_hs_expr matches once at the end of each run of kind k.  The
+ * percent one is in the Vectorscan database with id (number of rules + k);
+ * the Base64 and hex ones are what engine/runends.h implements.  See
  * engine/decode.h. */
 enum lg_decode_kind { LG_DEC_BASE64, LG_DEC_HEX, LG_DEC_PERCENT, LG_DEC_KINDS };
 extern const char *const lg_decode_hs_expr[LG_DEC_KINDS];

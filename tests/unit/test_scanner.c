@@ -341,6 +341,19 @@ static void test_empty_and_reuse(void **state)
     scan_all(f->sc, "N3pQ tk_aB3dE5fG7hJ9kL1mN3pQ", 28, &r);
     assert_int_equal(r.n, 1);
     assert_int_equal(r.v[0].offset, 5);
+    /* a rule's last match in one object does not hide an earlier match in
+     * the next (per-rule state is reset for the rules that had
+     * candidates) */
+    {
+        static char big[8000];
+        memset(big, ' ', sizeof(big));
+        memcpy(big + 7000, "tk_aB3dE5fG7hJ9kL1mN3pQ", 23);
+        scan_all(f->sc, big, sizeof(big), &r);
+        assert_int_equal(r.n, 1);
+        scan_all(f->sc, "tk_aB3dE5fG7hJ9kL1mN3pQ", 23, &r);
+        assert_int_equal(r.n, 1);
+        assert_int_equal(r.v[0].offset, 0);
+    }
 }
 
 

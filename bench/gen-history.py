@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Write a git fast-import stream of a long synthetic history to stdout.
 
-usage: gen-history.py COMMITS [FILES]
+usage: gen-history.py COMMITS [FILES [DIRS]]
 
 Each commit edits a few files of a source tree of FILES files (lines of
-code-like text), now and then adds a (synthetic) credential, renames or
-deletes a file, or merges a side branch.  Deterministic (seeded)."""
+code-like text), now and then adds a (synthetic) credential.  The files
+are in one flat directory (src/), or with DIRS > 0 spread over DIRS
+directories two levels deep (src/dNN/sub/, the shape of a project such as
+git itself).  Deterministic (seeded)."""
 import random
 import sys
 
 commits = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 nfiles = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+ndirs = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 rnd = random.Random(42)
 out = sys.stdout.buffer
 words = ("static int return struct const char void for while if else case "
@@ -36,7 +39,16 @@ def secret():
     return "GITHUB_TOKEN=ghp_" + "".join(rnd.choice(alpha) for _ in range(36))
 
 
-files = {"src/f%04d.c" % i: [line() for _ in range(rnd.randint(20, 120))]
+
+
+def name(i):
+    if not ndirs:
+        return "src/f%04d.c" % i
+    d = i % ndirs
+    return "src/d%02d/s%d/f%04d.c" % (d, (i // ndirs) % 4, i)
+
+
+files = {name(i): [line() for _ in range(rnd.randint(20, 120))]
          for i in range(nfiles)}
 mark = 0
 t = 1500000000

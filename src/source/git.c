@@ -42,7 +42,10 @@
 #define MWINDOW_SIZE ((size_t)32 * 1024 * 1024)
 #define MWINDOW_LIMIT ((size_t)128 * 1024 * 1024)
 #define CACHE_MAX ((ssize_t)16 * 1024 * 1024)
-#define WALKER_CACHE ((size_t)32 * 1024 * 1024) /* trees' delta bases */
+#define WALKER_CACHE ((size_t)16 * 1024 * 1024) /* trees' delta bases */
+/* Packs read through their mapping (faster than pread, but every page
+ * read stays resident), in all; larger ones are read with pread. */
+#define PACKS_MAPPED ((uint64_t)64 * 1024 * 1024)
 
 int lg_git_fail(struct lg_error *err, int code, const char *what)
 {
@@ -668,11 +671,13 @@ static int open_packs(struct lg_git_drv *d, struct lg_error *err)
         return lg_error_set(err, LG_ENOMEM, "out of memory");
     snprintf(objdir, n + 9, "%s%sobjects", common,
              n && common[n - 1] == '/' ? "" : "/");
-    rc = lg_packs_open(&d->packs, objdir);
+    rc = lg_packs_open(&d->packs, objdir, PACKS_MAPPED);
     free(objdir);
-    if (rc == LG_OK &&
-        !(d->walker_pr = lg_pack_reader_new(d->packs, WALKER_CACHE, false)))
-        rc = LG_ENOMEM;
+    if (rc == LG_OK) {
+        d->walker_pr = lg_pack_reader_new(d->packs, WALKER_CACHE, false);
+        if (!d->walker_pr)
+            rc = LG_ENOMEM;
+    }
     return rc < 0 ? lg_error_set(err, rc, "out of memory") : LG_OK;
 }
 

@@ -24,7 +24,7 @@
 
 #define FIELD_CAP 256 /* author, e-mail, message first line */
 #define BATCH_MAX 32  /* blobs a job */
-#define READER_CACHE ((size_t)32 * 1024 * 1024) /* a worker's delta bases */
+#define READER_CACHE ((size_t)24 * 1024 * 1024) /* a worker's delta bases */
 
 struct lg_git_handle {
     git_repository *repo;

@@ -20,11 +20,15 @@
  * exact output size and the end of the stream are checked instead (hash
  * verification is already off: we scan, we do not check repositories).
  *
- * Whole packs are mapped; when more than RESIDENT_MAX bytes of a large
- * pack may have been touched since the last time (what was inflated,
- * plus the kernel's fault-around for each object), its pages are dropped
- * from the process (they stay in the page cache), so that the resident
- * size stays bounded on repositories of any size. */
+ * Packs are mapped.  Small ones (up to the map_max bytes given to
+ * lg_packs_open, in all) are read through the mapping.  Larger ones are
+ * read with pread(), one call per object (its header and stream are
+ * contiguous, and the index tells where the next object starts): through
+ * a mapping, every page a read touches (and the 64 KiB the kernel maps
+ * around each fault) would stay resident, up to the whole pack, and
+ * dropping pages now and then thrashes when reads are spread over the
+ * pack.  Their mapping serves only the count of deltas when the pack is
+ * opened, which gives the pages back as it goes. */
 #include "source/git_pack.h"
 
 #include <dirent.h>
@@ -45,8 +49,7 @@
 #define REF_DELTA 7
 #define TRAILER 20                                /* the pack's checksum */
 #define MAX_CHAIN 100000                          /* longer chains: damaged */
-#define RESIDENT_MAX ((uint64_t)32 * 1024 * 1024) /* see above */
-#define FAULT_AROUND ((uint64_t)64 * 1024)
+#define RESIDENT_MAX ((uint64_t)32 * 1024 * 1024) /* count_deps gives back */
 #define CACHE_ENTRIES 8192
 #define CACHE_BUCKETS 16384 /* a power of two */
 #define DEFLATE_RATIO 1032  /* deflate expands at most ~1032:1 */
@@ -104,27 +107,29 @@ struct pack {
     const unsigned char *idx, *data; /* NULL idx: read by offset only */
     size_t idx_len, len;
     bool mapped;
-    uint32_t n;                 /* objects in the index */
+    bool by_map; /* read through the mapping, even when from a file */
+    int fd;      /* the pack file, for pread; -1 in memory */
+    uint32_t n;  /* objects in the index */
     const unsigned char *ids;   /* n * 20 bytes, sorted */
     const unsigned char *off32; /* n * 4 */
     const unsigned char *off64; /* n64 * 8 */
     size_t n64;
     uint64_t *order; /* the n offsets, sorted */
     uint16_t *deps;  /* for each, how many deltas have it as base */
-    atomic_uint_fast64_t inflated; /* bytes since the last drop */
 };
 
 struct lg_packs {
     struct pack *v;
     size_t n, cap;
+    uint64_t map_max, mapped; /* bytes of packs read through the mapping */
 };
 
 struct hdr {
     int type;
-    uint64_t size;                /* of the object, or of the delta stream */
-    uint64_t data;                /* offset of the zlib stream */
-    uint64_t base;                /* OFS_DELTA: offset of the base */
-    const unsigned char *base_id; /* REF_DELTA */
+    uint64_t size; /* of the object, or of the delta stream */
+    uint64_t data; /* offset of the zlib stream */
+    uint64_t base; /* OFS_DELTA: offset of the base */
+    unsigned char base_id[LG_PACK_OIDSZ]; /* REF_DELTA */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -259,17 +264,21 @@ static void pack_release(struct pack *p)
     if (p->mapped) {
         munmap((void *)p->idx, p->idx_len);
         munmap((void *)p->data, p->len);
+        close(p->fd);
     }
 }
 
+/* fd: the open pack file, mapped at pack; -1 for a pack in memory. */
 static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
-                    const void *pack, size_t pack_len, bool mapped)
+                    const void *pack, size_t pack_len, int fd)
 {
+    bool mapped = fd >= 0;
     struct pack p = {.idx = idx,
                      .data = pack,
                      .idx_len = idx_len,
                      .len = pack_len,
-                     .mapped = mapped};
+                     .mapped = mapped,
+                     .fd = fd};
     uint32_t ver;
 
     if (pack_len < 12 + TRAILER || memcmp(pack, "PACK", 4) != 0)
@@ -285,7 +294,6 @@ static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
         ps->v = v;
         ps->cap = ncap;
     }
-    atomic_init(&p.inflated, 0);
     if (idx && count_deps(&p, mapped) < 0) {
         free(p.order);
         free(p.deps);
@@ -298,10 +306,12 @@ static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
 int lg_packs_add_memory(struct lg_packs *ps, const void *idx, size_t idx_len,
                         const void *pack, size_t pack_len)
 {
-    return add_pack(ps, idx, idx_len, pack, pack_len, false);
+    return add_pack(ps, idx, idx_len, pack, pack_len, -1);
 }
 
-static const void *map_file(const char *path, size_t *len)
+/* Map the file at path; its descriptor goes to *keep (when not NULL),
+ * else is closed. */
+static const void *map_file(const char *path, size_t *len, int *keep)
 {
     struct stat st;
     void *m;
@@ -315,9 +325,12 @@ static const void *map_file(const char *path, size_t *len)
         return NULL;
     }
     m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
+    if (m == MAP_FAILED || !keep)
+        close(fd);
     if (m == MAP_FAILED)
         return NULL;
+    if (keep)
+        *keep = fd;
     *len = (size_t)st.st_size;
     return m;
 }
@@ -328,29 +341,36 @@ static int add_file(struct lg_packs *ps, const char *dir, const char *name)
     size_t dl = strlen(dir), nl = strlen(name), il = 0, pl = 0;
     char *path = malloc(dl + nl + 8);
     const void *idx, *pack = NULL;
-    int rc = LG_OK;
+    int rc = LG_OK, fd = -1;
 
     if (!path)
         return LG_ENOMEM;
     snprintf(path, dl + nl + 8, "%s/%s", dir, name);
-    idx = map_file(path, &il);
+    idx = map_file(path, &il, NULL);
     memcpy(path + dl + 1 + nl - 4, ".pack", 6);
     if (idx)
-        pack = map_file(path, &pl);
+        pack = map_file(path, &pl, &fd);
     free(path);
     if (idx && pack) {
-        rc = add_pack(ps, idx, il, pack, pl, true);
-        if (rc == LG_OK)
+        rc = add_pack(ps, idx, il, pack, pl, fd);
+        if (rc == LG_OK) {
+            if (ps->mapped + pl <= ps->map_max) {
+                ps->v[ps->n - 1].by_map = true;
+                ps->mapped += pl;
+            }
             return LG_OK;
+        }
     }
     if (idx)
         munmap((void *)idx, il);
-    if (pack)
+    if (pack) {
         munmap((void *)pack, pl);
+        close(fd);
+    }
     return rc == LG_ENOMEM ? rc : LG_OK;
 }
 
-int lg_packs_open(struct lg_packs **out, const char *objdir)
+int lg_packs_open(struct lg_packs **out, const char *objdir, uint64_t map_max)
 {
     size_t len = strlen(objdir);
     char *dir = malloc(len + 6);
@@ -362,6 +382,8 @@ int lg_packs_open(struct lg_packs **out, const char *objdir)
         return LG_ENOMEM;
     snprintf(dir, len + 6, "%s/pack", objdir);
     rc = lg_packs_new(out);
+    if (rc == LG_OK)
+        (*out)->map_max = map_max;
     if (rc == LG_OK && (dp = opendir(dir))) {
         while (rc == LG_OK && (de = readdir(dp))) {
             size_t nl = strlen(de->d_name);
@@ -433,6 +455,10 @@ struct link {
 struct lg_pack_reader {
     struct lg_packs *ps;
     bool bases_only;
+    unsigned char *win;       /* holds [win_off, win_off + win_len) */
+    const struct pack *win_p; /* of this pack */
+    uint64_t win_off;
+    size_t win_len, win_cap;
     size_t budget, bytes;
     struct centry *e;
     int32_t bucket[CACHE_BUCKETS];
@@ -527,6 +553,7 @@ void lg_pack_reader_free(struct lg_pack_reader *r)
     free(r->e);
     free(r->scratch);
     free(r->top);
+    free(r->win);
     free(r->chain);
     free(r);
 }
@@ -592,15 +619,19 @@ static void cache_put(struct lg_pack_reader *r, uint32_t pack, uint64_t off,
 /* ------------------------------------------------------------------ */
 /* Objects in a pack                                                    */
 
-static int parse_hdr(const struct pack *p, uint64_t off, struct hdr *h)
+/* Parse the header of the object at off from q, which holds the pack's
+ * bytes [off, end). */
+static int parse_bytes(const unsigned char *q, uint64_t off, uint64_t end,
+                       struct hdr *h)
 {
-    const unsigned char *d = p->data;
-    uint64_t end = p->len - TRAILER, at = off;
+    const unsigned char *d = q;
+    uint64_t at = 0;
     unsigned shift = 4;
     unsigned char c;
 
     if (off < 12 || off >= end)
         return LG_ESYNTAX;
+    end -= off; /* from here on, positions are relative to off */
     c = d[at++];
     h->type = (c >> 4) & 7;
     h->size = c & 15;
@@ -636,13 +667,92 @@ static int parse_hdr(const struct pack *p, uint64_t off, struct hdr *h)
     case REF_DELTA:
         if (end - at < LG_PACK_OIDSZ)
             return LG_ESYNTAX;
-        h->base_id = d + at;
+        memcpy(h->base_id, d + at, LG_PACK_OIDSZ);
         at += LG_PACK_OIDSZ;
         break;
     default: return LG_ESYNTAX;
     }
-    h->data = at;
+    h->data = off + at;
     return LG_OK;
+}
+
+static int parse_hdr(const struct pack *p, uint64_t off, struct hdr *h)
+{
+    if (off < 12 || off >= p->len - TRAILER)
+        return LG_ESYNTAX;
+    return parse_bytes(p->data + off, off, p->len - TRAILER, h);
+}
+
+/* Is p read with pread (a large pack file, with an index)? */
+static bool by_pread(const struct pack *p)
+{
+    return p->fd >= 0 && p->order && !p->by_map;
+}
+
+/* Offset of the first object after pos, or the end of the objects. */
+static uint64_t next_object(const struct pack *p, uint64_t pos)
+{
+    size_t lo = 0, hi = p->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->order[mid] <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n ? p->order[lo] : p->len - TRAILER;
+}
+
+/* The pack's bytes [from, to) (within the pack), from r's buffer or read
+ * into it; NULL on a read error or out of memory.  Valid until the next
+ * call. */
+static const unsigned char *read_range(struct lg_pack_reader *r,
+                                       const struct pack *p, uint64_t from,
+                                       uint64_t to)
+{
+    size_t n = (size_t)(to - from), got = 0;
+
+    if (r->win_p == p && from >= r->win_off && to <= r->win_off + r->win_len)
+        return r->win + (from - r->win_off);
+    if (n > r->win_cap) {
+        unsigned char *t = realloc(r->win, n);
+        if (!t)
+            return NULL;
+        r->win = t;
+        r->win_cap = n;
+    }
+    r->win_p = NULL;
+    while (got < n) {
+        ssize_t k = pread(p->fd, r->win + got, n - got, (off_t)(from + got));
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    if (got < n)
+        return NULL;
+    r->win_p = p;
+    r->win_off = from;
+    r->win_len = got;
+    return r->win;
+}
+
+/* parse_hdr through r, for packs read with pread. */
+static int rparse_hdr(struct lg_pack_reader *r, const struct pack *p,
+                      uint64_t off, struct hdr *h)
+{
+    uint64_t end = p->len - TRAILER;
+    const unsigned char *q;
+
+    if (!by_pread(p))
+        return parse_hdr(p, off, h);
+    if (off < 12 || off >= end)
+        return LG_ESYNTAX;
+    /* the whole object, header and stream: inflate_at finds it read */
+    end = next_object(p, off);
+    if (!(q = read_range(r, p, off, end)))
+        return LG_EIO;
+    return parse_bytes(q, off, end, h);
 }
 
 /* Inflate the stream at p->data[pos] into out[0..size]; it must give
@@ -650,32 +760,32 @@ static int parse_hdr(const struct pack *p, uint64_t off, struct hdr *h)
 static int inflate_at(struct lg_pack_reader *r, struct pack *p, uint64_t pos,
                       unsigned char *out, uint64_t size)
 {
-    uint64_t end = p->len - TRAILER, avail, touched;
+    uint64_t end = p->len - TRAILER, avail;
+    const unsigned char *q;
     unsigned char b0, b1;
     int zr;
 
     if (pos >= end || end - pos < 2 || size >= UINT_MAX)
         return LG_ESYNTAX;
-    b0 = p->data[pos];
-    b1 = p->data[pos + 1];
+    q = p->data + pos;
+    if (by_pread(p)) { /* the stream ends where the next object starts */
+        end = next_object(p, pos);
+        if (end - pos < 2 || !(q = read_range(r, p, pos, end)))
+            return end - pos < 2 ? LG_ESYNTAX : LG_EIO;
+    }
+    b0 = q[0];
+    b1 = q[1];
     if ((b0 & 0x0f) != 8 || (b0 >> 4) > 7 || ((unsigned)b0 << 8 | b1) % 31 ||
         (b1 & 0x20))
         return LG_ESYNTAX; /* not a zlib header, or a preset dictionary */
     avail = end - pos - 2;
     if (inflateReset(&r->z) != Z_OK)
         return LG_EINTERNAL;
-    r->z.next_in = (unsigned char *)p->data + pos + 2;
+    r->z.next_in = (unsigned char *)q + 2;
     r->z.avail_in = avail < UINT_MAX ? (unsigned)avail : UINT_MAX;
     r->z.next_out = out;
     r->z.avail_out = (unsigned)size + 1;
     zr = inflate(&r->z, Z_FINISH);
-    /* The kernel maps up to FAULT_AROUND bytes around each page read. */
-    touched = r->z.total_in + FAULT_AROUND;
-    if (p->mapped && p->len > RESIDENT_MAX &&
-        atomic_fetch_add(&p->inflated, touched) + touched > RESIDENT_MAX) {
-        atomic_store(&p->inflated, 0);
-        madvise((void *)p->data, p->len, MADV_DONTNEED);
-    }
     return zr == Z_STREAM_END && r->z.total_out == size ? LG_OK : LG_ESYNTAX;
 }
 
@@ -862,7 +972,7 @@ static int reconstruct(struct lg_pack_reader *r, struct hdr h,
             lg_gobj_ref(base);
             break;
         }
-        if ((rc = parse_hdr(&r->ps->v[pack], off, &h)) < 0)
+        if ((rc = rparse_hdr(r, &r->ps->v[pack], off, &h)) < 0)
             return rc;
         if (h.type != OFS_DELTA && h.type != REF_DELTA) {
             if ((rc = whole(r, &r->ps->v[pack], &h, &base)) < 0)
@@ -924,7 +1034,7 @@ int lg_pack_read_at(struct lg_pack_reader *r, size_t pack, uint64_t off,
         *out = lg_gobj_ref(c);
         return LG_PACK_FOUND;
     }
-    if ((rc = parse_hdr(p, off, &h)) < 0)
+    if ((rc = rparse_hdr(r, p, off, &h)) < 0)
         return rc;
     if (h.type != OFS_DELTA && h.type != REF_DELTA) {
         *size = h.size;

@@ -63,9 +63,11 @@ void lg_gobj_unref(struct lg_gobj *o);
 struct lg_packs;
 
 /* Map every usable objects/pack/pack-*.idx and its .pack under objdir.
- * A pack that cannot be used is left to libgit2 (no error); *out is an
+ * Packs are read through their mapping up to map_max bytes of them in
+ * all, the others with pread (which keeps no page of them resident).  A
+ * pack that cannot be used is left to libgit2 (no error); *out is an
  * empty set when there are none.  LG_ENOMEM only. */
-int lg_packs_open(struct lg_packs **out, const char *objdir);
+int lg_packs_open(struct lg_packs **out, const char *objdir, uint64_t map_max);
 /* An empty set, to which lg_packs_add_memory adds packs (tests, fuzzing). */
 int lg_packs_new(struct lg_packs **out);
 /* Add a pack held in memory (not copied: it must outlive the set).  idx

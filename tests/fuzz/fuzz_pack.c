@@ -33,8 +33,8 @@ static void check(int rc, struct lg_gobj *o, uint64_t size, int again,
 {
     if (rc != LG_PACK_FOUND) {
         LG_FUZZ_CHECK(rc == LG_PACK_ABSENT || rc == LG_PACK_TOOBIG ||
-                      rc == LG_ESYNTAX || rc == LG_ELIMIT ||
-                      rc == LG_ENOMEM || rc == LG_EINTERNAL);
+                      rc == LG_ESYNTAX || rc == LG_ELIMIT || rc == LG_ENOMEM ||
+                      rc == LG_EINTERNAL);
         LG_FUZZ_CHECK(!o);
         return;
     }

@@ -258,43 +258,53 @@ static void test_reads_match_libgit2(void **state)
 }
 
 /* The same through lg_packs_open on the repository's objects directory,
- * in pack order (the history's blob runs). */
+ * read through the mapping and (map_max 0) with pread: in pack order with
+ * a bases-only cache (the history's blob runs), then in id order with a
+ * small cache (its walker). */
 static void test_open_and_pack_order(void **state)
 {
     struct fix *f = *state;
-    struct lg_packs *ps;
-    struct lg_pack_reader *r;
-    char objdir[128];
     uint64_t *key = calloc(f->n, sizeof(*key));
     git_oid *sorted = calloc(f->n, sizeof(*sorted));
+    uint64_t map_max[] = {UINT64_MAX, 0};
+    char objdir[128];
 
     assert_non_null(key);
     assert_non_null(sorted);
     snprintf(objdir, sizeof(objdir), "%s/objects", f->dir);
-    assert_int_equal(lg_packs_open(&ps, objdir), LG_OK);
-    assert_int_equal(lg_packs_count(ps), 1);
-    r = lg_pack_reader_new(ps, 1024 * 1024, true);
-    assert_non_null(r);
-    for (size_t i = 0; i < f->n; i++) {
-        size_t pack;
-        uint64_t off;
-        assert_true(lg_pack_find(r, f->ids[i].id, &pack, &off));
-        assert_int_equal(pack, 0);
-        assert_true(off >= 12 && off < f->pack_len);
-        key[i] = off << 24 | i; /* fewer than 2^24 objects */
+    for (size_t m = 0; m < 2; m++) {
+        struct lg_packs *ps;
+        struct lg_pack_reader *r;
+        assert_int_equal(lg_packs_open(&ps, objdir, map_max[m]), LG_OK);
+        assert_int_equal(lg_packs_count(ps), 1);
+        r = lg_pack_reader_new(ps, 1024 * 1024, true);
+        assert_non_null(r);
+        for (size_t i = 0; i < f->n; i++) {
+            size_t pack;
+            uint64_t off;
+            assert_true(lg_pack_find(r, f->ids[i].id, &pack, &off));
+            assert_int_equal(pack, 0);
+            assert_true(off >= 12 && off < f->pack_len);
+            key[i] = off << 24 | i; /* fewer than 2^24 objects */
+        }
+        for (size_t i = 0; i < f->n; i++)
+            for (size_t j = i + 1; j < f->n; j++)
+                if (key[j] < key[i]) {
+                    uint64_t t = key[i];
+                    key[i] = key[j];
+                    key[j] = t;
+                }
+        for (size_t i = 0; i < f->n; i++)
+            git_oid_cpy(&sorted[i], &f->ids[key[i] & 0xffffff]);
+        read_all(f, r, sorted, f->n);
+        lg_pack_reader_free(r);
+        r = lg_pack_reader_new(ps, 64 * 1024, false);
+        assert_non_null(r);
+        read_all(f, r, f->ids, f->n);
+        read_all(f, r, sorted, f->n);
+        lg_pack_reader_free(r);
+        lg_packs_close(ps);
     }
-    for (size_t i = 0; i < f->n; i++)
-        for (size_t j = i + 1; j < f->n; j++)
-            if (key[j] < key[i]) {
-                uint64_t t = key[i];
-                key[i] = key[j];
-                key[j] = t;
-            }
-    for (size_t i = 0; i < f->n; i++)
-        git_oid_cpy(&sorted[i], &f->ids[key[i] & 0xffffff]);
-    read_all(f, r, sorted, f->n);
-    lg_pack_reader_free(r);
-    lg_packs_close(ps);
     free(key);
     free(sorted);
 }

@@ -34,7 +34,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +245,8 @@ static int count_deps(struct pack *p, bool mapped)
         if (base && (k = order_index(p, base)) < p->n &&
             p->deps[k] < UINT16_MAX)
             p->deps[k]++;
-        if (mapped && p->order[i] - dropped > RESIDENT_MAX) {
+        if (mapped && p->order[i] < p->len &&
+            p->order[i] - dropped > RESIDENT_MAX) {
             madvise((void *)p->data, (size_t)p->order[i] & ~(size_t)4095,
                     MADV_DONTNEED);
             dropped = p->order[i];
@@ -701,7 +701,9 @@ static uint64_t next_object(const struct pack *p, uint64_t pos)
         else
             hi = mid;
     }
-    return lo < p->n ? p->order[lo] : p->len - TRAILER;
+    /* a damaged index may list offsets past the end */
+    return lo < p->n && p->order[lo] < p->len - TRAILER ? p->order[lo]
+                                                        : p->len - TRAILER;
 }
 
 /* The pack's bytes [from, to) (within the pack), from r's buffer or read

@@ -10,9 +10,15 @@
  * end; with a limit one byte under that size the same read says TOOBIG
  * with the same size; a second reader in the other cache mode gives the
  * same bytes (the cache does not change what is read); reads by offset
- * at the first bytes of the pack obey the same rules. */
+ * at the first bytes of the pack obey the same rules.  The index and pack
+ * are also written to files and opened with lg_packs_open(map_max 0), so
+ * read with pread: whatever it reads, the in-memory reader reads the same
+ * (pread stops each stream where the index says the next object starts,
+ * so it may fail where the mapping reads on, never the reverse). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fuzz.h"
 #include "source/git_pack.h"
@@ -47,6 +53,52 @@ static void check(int rc, struct lg_gobj *o, uint64_t size, int again,
         LG_FUZZ_CHECK(again == LG_ENOMEM); /* the other could, this must */
     }
     (void)size2;
+}
+
+/* Open idx and pack written to files, read every id of the index with
+ * pread, and check each object the in-memory reader mem also gives. */
+static void check_files(const uint8_t *idx, size_t idx_len, const uint8_t *pack,
+                        size_t pack_len, size_t n, struct lg_pack_reader *mem)
+{
+    static char dir[512];
+    char path[600];
+    struct lg_packs *ps;
+    struct lg_pack_reader *r;
+
+    if (!dir[0]) {
+        snprintf(dir, sizeof(dir), "%s/objects", lg_fuzz_tmpdir());
+        mkdir(dir, 0700);
+        snprintf(path, sizeof(path), "%s/pack", dir);
+        mkdir(path, 0700);
+    }
+    snprintf(path, sizeof(path), "%s/pack/pack-f.idx", dir);
+    if (lg_fuzz_write_file(path, idx, idx_len) < 0)
+        return;
+    snprintf(path, sizeof(path), "%s/pack/pack-f.pack", dir);
+    if (lg_fuzz_write_file(path, pack, pack_len) < 0)
+        return;
+    if (lg_packs_open(&ps, dir, 0) < 0)
+        return;
+    LG_FUZZ_CHECK(lg_packs_count(ps) == 1); /* accepted in memory */
+    if ((r = lg_pack_reader_new(ps, 1 << 16, false)))
+        for (size_t i = 0; i < n && i < 256; i++) {
+            const uint8_t *id = idx + 8 + 1024 + i * LG_PACK_OIDSZ;
+            struct lg_gobj *o = NULL, *o2 = NULL;
+            uint64_t s1 = 0, s2 = 0;
+            if (lg_pack_read(r, id, UINT64_MAX, &o, &s1) == LG_PACK_FOUND) {
+                int rc = lg_pack_read(mem, id, UINT64_MAX, &o2, &s2);
+                LG_FUZZ_CHECK(o->size == s1 && o->data[s1] == '\0');
+                if (rc != LG_ENOMEM) {
+                    LG_FUZZ_CHECK(rc == LG_PACK_FOUND);
+                    LG_FUZZ_CHECK(o2->size == o->size && o2->type == o->type);
+                    LG_FUZZ_CHECK(memcmp(o2->data, o->data, o->size) == 0);
+                }
+            }
+            lg_gobj_unref(o);
+            lg_gobj_unref(o2);
+        }
+    lg_pack_reader_free(r);
+    lg_packs_close(ps);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -91,6 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lg_gobj_unref(o);
         lg_gobj_unref(o2);
     }
+    if (idx)
+        check_files(idx, idx_len, data + 4 + idx_len, size - 4 - idx_len, n, a);
     for (uint64_t off = 0; off < OFFSETS; off++) {
         struct lg_gobj *o = NULL, *o2 = NULL;
         uint64_t s1 = 0, s2 = 0;

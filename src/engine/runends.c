@@ -29,18 +29,11 @@
 #include <string.h>
 
 #include "rule/ruleset.h" /* enum lg_decode_kind */
+#include "util/base64.h"
 
 #define B64_RUN 20
 #define HEX_RUN 32
 #define MAX_BLANKS 4
-
-#ifndef __SSE2__
-static bool is_b64(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
-#endif
 
 static bool is_hex(unsigned char c)
 {
@@ -84,7 +77,7 @@ static uint64_t b64_mask(const unsigned char *p)
     uint64_t m = 0;
 
     for (int i = 0; i < 64; i++)
-        m |= (uint64_t)is_b64(p[i]) << i;
+        m |= (uint64_t)lg_base64_is_alpha(p[i], false) << i;
     return m;
 #endif
 }

@@ -26,6 +26,7 @@
 
 #include "source/git_priv.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 
 #define IDX_MAX_BYTES (1u << 30)   /* refuse to slurp more: decline */
 #define IDX_MAX_DEPTH 4096         /* directory nesting followed */
@@ -60,12 +61,6 @@ struct reader {
     git_index *old_side, *new_side;
     int fail;             /* LG_ENOMEM or libgit2 failure: decline */
 };
-
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
 
 /* Map the index read-only, faulted in at once: it is read end to end. */
 static int map_index(const char *path, unsigned char **out, size_t *size)
@@ -130,7 +125,7 @@ static size_t parse_entries(struct reader *r, unsigned version)
 
         if ((size_t)(end - p) < 62)
             goto decline;
-        e->mode = be32(p + 24);
+        e->mode = lg_be32(p + 24);
         e->oid = p + 40;
         flags = (uint16_t)(p[60] << 8 | p[61]);
         if (flags & 0x3000)
@@ -274,7 +269,7 @@ static bool parse_extensions(struct reader *r, size_t off)
 
         if ((size_t)(end - p) < 8)
             return false;
-        size = be32(p + 4);
+        size = lg_be32(p + 4);
         if (size > (size_t)(end - p) - 8)
             return false;
         if (memcmp(p, "TREE", 4) == 0) {
@@ -503,8 +498,8 @@ int lg_git_staged_sides(git_repository *repo, const char *index_path,
         return LG_EUNSUPPORTED;
     if (r.size < 12 + OID_RAW || memcmp(r.file, "DIRC", 4) != 0)
         goto out;
-    version = be32(r.file + 4);
-    r.n = be32(r.file + 8);
+    version = lg_be32(r.file + 4);
+    r.n = lg_be32(r.file + 8);
     if (version < 2 || version > 4 || r.n > r.size / 62)
         goto out;
     if (!(r.e = calloc(r.n ? r.n : 1, sizeof(*r.e)))) {

@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/bytes.h"
 #include "util/error.h"
 
 #define OFS_DELTA 6
@@ -131,17 +132,6 @@ struct hdr {
     unsigned char base_id[LG_PACK_OIDSZ]; /* REF_DELTA */
 };
 
-static uint32_t be32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
-
-static uint64_t be64(const unsigned char *p)
-{
-    return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
 int lg_packs_new(struct lg_packs **out)
 {
     *out = calloc(1, sizeof(**out));
@@ -161,16 +151,16 @@ static bool index_ok(struct pack *p)
     uint32_t prev = 0;
 
     if (p->idx_len < 8 + 1024 + 40 || memcmp(x, "\377tOc", 4) != 0 ||
-        be32(x + 4) != 2)
+        lg_be32(x + 4) != 2)
         return false;
     for (int i = 0; i < 256; i++) {
-        uint32_t v = be32(x + 8 + 4 * i);
+        uint32_t v = lg_be32(x + 8 + 4 * i);
         if (v < prev)
             return false;
         prev = v;
     }
     p->n = prev;
-    if (p->n != be32(p->data + 8))
+    if (p->n != lg_be32(p->data + 8))
         return false;
     fixed = 8 + 1024 + (size_t)p->n * 28 + 40;
     if (p->idx_len < fixed || (p->idx_len - fixed) % 8)
@@ -225,11 +215,11 @@ static int count_deps(struct pack *p, bool mapped)
     if (!p->order || !p->deps)
         return LG_ENOMEM;
     for (uint32_t i = 0; i < p->n; i++) {
-        uint32_t o = be32(p->off32 + (size_t)i * 4), k = o & 0x7fffffffu;
+        uint32_t o = lg_be32(p->off32 + (size_t)i * 4), k = o & 0x7fffffffu;
         if (!(o & 0x80000000u))
             p->order[i] = o;
         else
-            p->order[i] = k < p->n64 ? be64(p->off64 + (size_t)k * 8) : 0;
+            p->order[i] = k < p->n64 ? lg_be64(p->off64 + (size_t)k * 8) : 0;
     }
     qsort(p->order, p->n, sizeof(*p->order), cmp_u64);
     for (uint32_t i = 0; i < p->n; i++) {
@@ -283,7 +273,7 @@ static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
 
     if (pack_len < 12 + TRAILER || memcmp(pack, "PACK", 4) != 0)
         return LG_EUNSUPPORTED;
-    ver = be32(p.data + 4);
+    ver = lg_be32(p.data + 4);
     if ((ver != 2 && ver != 3) || (idx && !index_ok(&p)))
         return LG_EUNSUPPORTED;
     if (ps->n == ps->cap) {
@@ -415,18 +405,18 @@ void lg_packs_close(struct lg_packs *ps)
 static uint64_t find_in(const struct pack *p, const unsigned char *id)
 {
     const unsigned char *fan = p->idx + 8;
-    uint32_t lo = id[0] ? be32(fan + 4 * (id[0] - 1)) : 0;
-    uint32_t hi = be32(fan + 4 * id[0]);
+    uint32_t lo = id[0] ? lg_be32(fan + 4 * (id[0] - 1)) : 0;
+    uint32_t hi = lg_be32(fan + 4 * id[0]);
 
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         int c = memcmp(p->ids + (size_t)mid * LG_PACK_OIDSZ, id, LG_PACK_OIDSZ);
         if (c == 0) {
-            uint32_t o = be32(p->off32 + (size_t)mid * 4);
+            uint32_t o = lg_be32(p->off32 + (size_t)mid * 4);
             if (!(o & 0x80000000u))
                 return o;
             o &= 0x7fffffffu;
-            return o < p->n64 ? be64(p->off64 + (size_t)o * 8) : 0;
+            return o < p->n64 ? lg_be64(p->off64 + (size_t)o * 8) : 0;
         }
         if (c < 0)
             lo = mid + 1;

@@ -22,15 +22,10 @@
 
 #include "fuzz.h"
 #include "source/git_pack.h"
+#include "util/bytes.h"
 #include "util/error.h"
 
 #define OFFSETS 64 /* offsets tried by lg_pack_read_at */
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
 
 /* rc and o from a read with no limit: check them, and compare with the
  * same read on the other reader and with a limit. */
@@ -110,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 4)
         return 0;
-    idx_len = be32(data);
+    idx_len = lg_be32(data);
     if (idx_len > size - 4)
         return 0;
     if (idx_len)
@@ -128,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!a || !b)
         goto out;
     if (idx) /* accepted: the fan-out's last entry is the count */
-        n = be32(idx + 8 + 255 * 4);
+        n = lg_be32(idx + 8 + 255 * 4);
     for (size_t i = 0; i < n && i < 256; i++) {
         const uint8_t *id = idx + 8 + 1024 + i * LG_PACK_OIDSZ;
         struct lg_gobj *o = NULL, *o2 = NULL, *o3 = NULL;

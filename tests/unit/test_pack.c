@@ -28,6 +28,7 @@
 
 #include "source/git_pack.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 #include "util/error.h"
 
 #define VERSIONS 120 /* of each file */
@@ -174,9 +175,7 @@ static int setup(void **state)
     assert_non_null(f->pack);
     /* The pack's ids, from its index (the loose copies are the same). */
     {
-        const unsigned char *fan = f->idx + 8 + 255 * 4;
-        size_t n = (size_t)fan[0] << 24 | (size_t)fan[1] << 16 |
-                   (size_t)fan[2] << 8 | fan[3];
+        size_t n = lg_be32(f->idx + 8 + 255 * 4);
         assert_true(f->idx_len > 8 + 1024 + n * 28);
         for (size_t i = 0; i < n; i++) {
             git_oid id;

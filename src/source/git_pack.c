@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util/buf.h"
 #include "util/bytes.h"
 #include "util/error.h"
 
@@ -106,9 +107,8 @@ void lg_gobj_unref(struct lg_gobj *o)
 struct pack {
     const unsigned char *idx, *data; /* NULL idx: read by offset only */
     size_t idx_len, len;
-    bool mapped;
-    bool by_map; /* read through the mapping, even when from a file */
-    int fd;      /* the pack file, for pread; -1 in memory */
+    bool by_map; /* read through data (in memory, or a small pack file) */
+    int fd;      /* the mapped pack file, for pread; -1 in memory */
     uint32_t n;  /* objects in the index */
     const unsigned char *ids;   /* n * 20 bytes, sorted */
     const unsigned char *off32; /* n * 4 */
@@ -141,6 +141,18 @@ int lg_packs_new(struct lg_packs **out)
 size_t lg_packs_count(const struct lg_packs *ps)
 {
     return ps ? ps->n : 0;
+}
+
+/* Offset of the k-th object of the index; 0 for a damaged 64-bit entry
+ * (no object starts before offset 12). */
+static uint64_t idx_offset(const struct pack *p, uint32_t k)
+{
+    uint32_t o = lg_be32(p->off32 + (size_t)k * 4);
+
+    if (!(o & 0x80000000u))
+        return o;
+    o &= 0x7fffffffu;
+    return o < p->n64 ? lg_be64(p->off64 + (size_t)o * 8) : 0;
 }
 
 /* Check an index v2 against its pack; fill p's tables. */
@@ -182,21 +194,27 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Index of the object at off in p->order, or p->n. */
-static size_t order_index(const struct pack *p, uint64_t off)
+/* Index in p->order of the first object starting after pos, or p->n. */
+static size_t order_after(const struct pack *p, uint64_t pos)
 {
     size_t lo = 0, hi = p->n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (p->order[mid] == off)
-            return mid;
-        if (p->order[mid] < off)
+        if (p->order[mid] <= pos)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return p->n;
+    return lo;
+}
+
+/* Index of the object at off in p->order, or p->n. */
+static size_t order_index(const struct pack *p, uint64_t off)
+{
+    size_t k = order_after(p, off);
+
+    return k && p->order[k - 1] == off ? k - 1 : p->n;
 }
 
 /* Count, for every object of p, the deltas in p whose base it is (a
@@ -204,8 +222,9 @@ static size_t order_index(const struct pack *p, uint64_t off)
  * parsed count nothing: reading them reports the damage.  This touches a
  * page of every header (and the kernel maps 64 KiB around each fault): in
  * a mapped pack, the pages behind are dropped every RESIDENT_MAX bytes. */
-static int count_deps(struct pack *p, bool mapped)
+static int count_deps(struct pack *p)
 {
+    bool mapped = p->fd >= 0;
     uint64_t dropped = 0;
 
     if (!p->n)
@@ -214,13 +233,8 @@ static int count_deps(struct pack *p, bool mapped)
     p->deps = calloc(p->n, sizeof(*p->deps));
     if (!p->order || !p->deps)
         return LG_ENOMEM;
-    for (uint32_t i = 0; i < p->n; i++) {
-        uint32_t o = lg_be32(p->off32 + (size_t)i * 4), k = o & 0x7fffffffu;
-        if (!(o & 0x80000000u))
-            p->order[i] = o;
-        else
-            p->order[i] = k < p->n64 ? lg_be64(p->off64 + (size_t)k * 8) : 0;
-    }
+    for (uint32_t i = 0; i < p->n; i++)
+        p->order[i] = idx_offset(p, i);
     qsort(p->order, p->n, sizeof(*p->order), cmp_u64);
     for (uint32_t i = 0; i < p->n; i++) {
         struct hdr h;
@@ -251,24 +265,25 @@ static void pack_release(struct pack *p)
 {
     free(p->order);
     free(p->deps);
-    if (p->mapped) {
+    if (p->fd >= 0) {
         munmap((void *)p->idx, p->idx_len);
         munmap((void *)p->data, p->len);
         close(p->fd);
     }
 }
 
-/* fd: the open pack file, mapped at pack; -1 for a pack in memory. */
+/* fd: the open pack file, mapped at pack; -1 for a pack in memory.  A
+ * pack file is read through its mapping while ps->map_max allows. */
 static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
                     const void *pack, size_t pack_len, int fd)
 {
-    bool mapped = fd >= 0;
     struct pack p = {.idx = idx,
                      .data = pack,
                      .idx_len = idx_len,
                      .len = pack_len,
-                     .mapped = mapped,
+                     .by_map = fd < 0 || ps->mapped + pack_len <= ps->map_max,
                      .fd = fd};
+    struct pack *v;
     uint32_t ver;
 
     if (pack_len < 12 + TRAILER || memcmp(pack, "PACK", 4) != 0)
@@ -276,19 +291,16 @@ static int add_pack(struct lg_packs *ps, const void *idx, size_t idx_len,
     ver = lg_be32(p.data + 4);
     if ((ver != 2 && ver != 3) || (idx && !index_ok(&p)))
         return LG_EUNSUPPORTED;
-    if (ps->n == ps->cap) {
-        size_t ncap = ps->cap ? 2 * ps->cap : 4;
-        struct pack *v = realloc(ps->v, ncap * sizeof(*v));
-        if (!v)
-            return LG_ENOMEM;
-        ps->v = v;
-        ps->cap = ncap;
-    }
-    if (idx && count_deps(&p, mapped) < 0) {
+    if (!(v = lg_grow(ps->v, &ps->cap, ps->n, sizeof(*v), 4)))
+        return LG_ENOMEM;
+    ps->v = v;
+    if (idx && count_deps(&p) < 0) {
         free(p.order);
         free(p.deps);
         return LG_ENOMEM;
     }
+    if (fd >= 0 && p.by_map)
+        ps->mapped += pack_len;
     ps->v[ps->n++] = p;
     return LG_OK;
 }
@@ -343,13 +355,8 @@ static int add_file(struct lg_packs *ps, const char *dir, const char *name)
     free(path);
     if (idx && pack) {
         rc = add_pack(ps, idx, il, pack, pl, fd);
-        if (rc == LG_OK) {
-            if (ps->mapped + pl <= ps->map_max) {
-                ps->v[ps->n - 1].by_map = true;
-                ps->mapped += pl;
-            }
+        if (rc == LG_OK)
             return LG_OK;
-        }
     }
     if (idx)
         munmap((void *)idx, il);
@@ -411,13 +418,8 @@ static uint64_t find_in(const struct pack *p, const unsigned char *id)
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         int c = memcmp(p->ids + (size_t)mid * LG_PACK_OIDSZ, id, LG_PACK_OIDSZ);
-        if (c == 0) {
-            uint32_t o = lg_be32(p->off32 + (size_t)mid * 4);
-            if (!(o & 0x80000000u))
-                return o;
-            o &= 0x7fffffffu;
-            return o < p->n64 ? lg_be64(p->off64 + (size_t)o * 8) : 0;
-        }
+        if (c == 0)
+            return idx_offset(p, mid);
         if (c < 0)
             lo = mid + 1;
         else
@@ -609,12 +611,11 @@ static void cache_put(struct lg_pack_reader *r, uint32_t pack, uint64_t off,
 /* ------------------------------------------------------------------ */
 /* Objects in a pack                                                    */
 
-/* Parse the header of the object at off from q, which holds the pack's
+/* Parse the header of the object at off from d, which holds the pack's
  * bytes [off, end). */
-static int parse_bytes(const unsigned char *q, uint64_t off, uint64_t end,
+static int parse_bytes(const unsigned char *d, uint64_t off, uint64_t end,
                        struct hdr *h)
 {
-    const unsigned char *d = q;
     uint64_t at = 0;
     unsigned shift = 4;
     unsigned char c;
@@ -676,37 +677,29 @@ static int parse_hdr(const struct pack *p, uint64_t off, struct hdr *h)
 /* Is p read with pread (a large pack file, with an index)? */
 static bool by_pread(const struct pack *p)
 {
-    return p->fd >= 0 && p->order && !p->by_map;
+    return !p->by_map && p->order;
 }
 
-/* Offset of the first object after pos, or the end of the objects. */
-static uint64_t next_object(const struct pack *p, uint64_t pos)
+/* The bytes of p from `from` (inside the objects) to the end of the object
+ * that holds it, where the next object starts; *end gets that end.  From
+ * r's buffer, which always holds one object's bytes, or read into it with
+ * pread.  NULL on a read error or out of memory; valid until the next
+ * call. */
+static const unsigned char *object_bytes(struct lg_pack_reader *r,
+                                         const struct pack *p, uint64_t from,
+                                         uint64_t *end)
 {
-    size_t lo = 0, hi = p->n;
+    size_t k, n, got = 0;
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p->order[mid] <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (r->win_p == p && from >= r->win_off && from < r->win_off + r->win_len) {
+        *end = r->win_off + r->win_len;
+        return r->win + (from - r->win_off);
     }
     /* a damaged index may list offsets past the end */
-    return lo < p->n && p->order[lo] < p->len - TRAILER ? p->order[lo]
-                                                        : p->len - TRAILER;
-}
-
-/* The pack's bytes [from, to) (within the pack), from r's buffer or read
- * into it; NULL on a read error or out of memory.  Valid until the next
- * call. */
-static const unsigned char *read_range(struct lg_pack_reader *r,
-                                       const struct pack *p, uint64_t from,
-                                       uint64_t to)
-{
-    size_t n = (size_t)(to - from), got = 0;
-
-    if (r->win_p == p && from >= r->win_off && to <= r->win_off + r->win_len)
-        return r->win + (from - r->win_off);
+    k = order_after(p, from);
+    *end = k < p->n && p->order[k] < p->len - TRAILER ? p->order[k]
+                                                      : p->len - TRAILER;
+    n = (size_t)(*end - from);
     if (n > r->win_cap) {
         unsigned char *t = realloc(r->win, n);
         if (!t)
@@ -716,10 +709,10 @@ static const unsigned char *read_range(struct lg_pack_reader *r,
     }
     r->win_p = NULL;
     while (got < n) {
-        ssize_t k = pread(p->fd, r->win + got, n - got, (off_t)(from + got));
-        if (k <= 0)
+        ssize_t m = pread(p->fd, r->win + got, n - got, (off_t)(from + got));
+        if (m <= 0)
             break;
-        got += (size_t)k;
+        got += (size_t)m;
     }
     if (got < n)
         return NULL;
@@ -733,16 +726,15 @@ static const unsigned char *read_range(struct lg_pack_reader *r,
 static int rparse_hdr(struct lg_pack_reader *r, const struct pack *p,
                       uint64_t off, struct hdr *h)
 {
-    uint64_t end = p->len - TRAILER;
     const unsigned char *q;
+    uint64_t end;
 
     if (!by_pread(p))
         return parse_hdr(p, off, h);
-    if (off < 12 || off >= end)
+    if (off < 12 || off >= p->len - TRAILER)
         return LG_ESYNTAX;
     /* the whole object, header and stream: inflate_at finds it read */
-    end = next_object(p, off);
-    if (!(q = read_range(r, p, off, end)))
+    if (!(q = object_bytes(r, p, off, &end)))
         return LG_EIO;
     return parse_bytes(q, off, end, h);
 }
@@ -761,9 +753,10 @@ static int inflate_at(struct lg_pack_reader *r, struct pack *p, uint64_t pos,
         return LG_ESYNTAX;
     q = p->data + pos;
     if (by_pread(p)) { /* the stream ends where the next object starts */
-        end = next_object(p, pos);
-        if (end - pos < 2 || !(q = read_range(r, p, pos, end)))
-            return end - pos < 2 ? LG_ESYNTAX : LG_EIO;
+        if (!(q = object_bytes(r, p, pos, &end)))
+            return LG_EIO;
+        if (end - pos < 2)
+            return LG_ESYNTAX;
     }
     b0 = q[0];
     b1 = q[1];
@@ -781,12 +774,20 @@ static int inflate_at(struct lg_pack_reader *r, struct pack *p, uint64_t pos,
     return zr == Z_STREAM_END && r->z.total_out == size ? LG_OK : LG_ESYNTAX;
 }
 
-/* Can a stream starting at pos inflate to size bytes at all? */
-static bool plausible(const struct pack *p, uint64_t pos, uint64_t size)
+/* Can the stream at pos inflate to size bytes at all (LG_ESYNTAX), and
+ * may we make that many (LG_ELIMIT)? */
+static int stream_ok(const struct pack *p, uint64_t pos, uint64_t size)
 {
     uint64_t end = p->len - TRAILER;
 
-    return pos < end && size / DEFLATE_RATIO <= end - pos;
+    if (pos >= end || size / DEFLATE_RATIO > end - pos)
+        return LG_ESYNTAX;
+    return size > LG_PACK_OBJECT_MAX ? LG_ELIMIT : LG_OK;
+}
+
+static bool is_delta(int type)
+{
+    return type == OFS_DELTA || type == REF_DELTA;
 }
 
 static bool varint(const unsigned char **p, const unsigned char *end,
@@ -889,17 +890,13 @@ static int whole(struct lg_pack_reader *r, struct pack *p, const struct hdr *h,
                  struct lg_gobj **out)
 {
     struct lg_gobj *o;
-    int rc;
+    int rc = stream_ok(p, h->data, h->size);
 
-    if (!plausible(p, h->data, h->size))
-        return LG_ESYNTAX;
-    if (h->size > LG_PACK_OBJECT_MAX)
-        return LG_ELIMIT;
+    if (rc < 0)
+        return rc;
     if (!(o = lg_gobj_new(h->type, h->size)))
         return LG_ENOMEM;
-    rc = inflate_at(r, p, h->data, o->buf, h->size);
-    o->buf[h->size] = '\0';
-    if (rc < 0) {
+    if ((rc = inflate_at(r, p, h->data, o->buf, h->size)) < 0) {
         lg_gobj_unref(o);
         return rc;
     }
@@ -912,11 +909,10 @@ static int inflate_delta(struct lg_pack_reader *r, const struct link *l,
                          unsigned char **buf, size_t *cap)
 {
     struct pack *p = &r->ps->v[l->pack];
+    int rc = stream_ok(p, l->data, l->size);
 
-    if (!plausible(p, l->data, l->size))
-        return LG_ESYNTAX;
-    if (l->size > LG_PACK_OBJECT_MAX)
-        return LG_ELIMIT;
+    if (rc < 0)
+        return rc;
     if (l->size + 1 > *cap) {
         unsigned char *s = realloc(*buf, l->size + 1);
         if (!s)
@@ -929,16 +925,13 @@ static int inflate_delta(struct lg_pack_reader *r, const struct link *l,
 
 static int push_link(struct lg_pack_reader *r, size_t n, const struct link *l)
 {
+    struct link *v;
+
     if (n == MAX_CHAIN)
         return LG_ESYNTAX;
-    if (n == r->chain_cap) {
-        size_t ncap = n ? 2 * n : 64;
-        struct link *v = realloc(r->chain, ncap * sizeof(*v));
-        if (!v)
-            return LG_ENOMEM;
-        r->chain = v;
-        r->chain_cap = ncap;
-    }
+    if (!(v = lg_grow(r->chain, &r->chain_cap, n, sizeof(*v), 64)))
+        return LG_ENOMEM;
+    r->chain = v;
     r->chain[n] = *l;
     return LG_OK;
 }
@@ -966,7 +959,7 @@ static int reconstruct(struct lg_pack_reader *r, struct hdr h,
         }
         if ((rc = rparse_hdr(r, &r->ps->v[pack], off, &h)) < 0)
             return rc;
-        if (h.type != OFS_DELTA && h.type != REF_DELTA) {
+        if (!is_delta(h.type)) {
             if ((rc = whole(r, &r->ps->v[pack], &h, &base)) < 0)
                 return rc;
             cache_put(r, pack, off, base);
@@ -1028,7 +1021,7 @@ int lg_pack_read_at(struct lg_pack_reader *r, size_t pack, uint64_t off,
     }
     if ((rc = rparse_hdr(r, p, off, &h)) < 0)
         return rc;
-    if (h.type != OFS_DELTA && h.type != REF_DELTA) {
+    if (!is_delta(h.type)) {
         *size = h.size;
         if (h.size > max)
             return LG_PACK_TOOBIG;

@@ -350,7 +350,7 @@ static size_t entry_off(const uint32_t *offs, size_t n, size_t k, size_t len)
     return k < n ? offs[k] : len;
 }
 
-/* Room for one more entry offset in *offs. */
+/* Room for `more` entry offsets after the n in *offs. */
 static int offs_room(uint32_t **offs, size_t *cap, size_t n, size_t more)
 {
     uint32_t *t;
@@ -386,7 +386,7 @@ static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth)
     struct lg_gobj *obj = NULL, *prev = NULL;
     uint32_t *offs = NULL;
     size_t pn = 0, plen = 0, k = 0, n = 0, cap = 0;
-    bool whole = false;
+    bool remember = false;
     struct entry e, pe;
     uint64_t size;
     int rc;
@@ -468,10 +468,11 @@ static int walk_tree(struct walk *wk, const git_oid *tree_id, unsigned depth)
             k++; /* the same name, changed */
         rc = walk_entry(wk, &e, depth);
     }
-    whole = rc == LG_OK;
+    /* entry offsets are 32-bit: a larger tree is walked, not remembered */
+    remember = rc == LG_OK && obj->size <= UINT32_MAX;
 out:
     lg_gobj_unref(prev);
-    if (whole)
+    if (remember)
         memo_put(wk->d, wk->path.data ? wk->path.data : "", wk->path.len, obj,
                  offs, n);
     else

@@ -338,8 +338,9 @@ int lg_git_read(struct lg_git_drv *d, struct lg_pack_reader *pr, git_odb *odb,
     if (rc == LG_ENOMEM)
         return rc;
     /* Not in a pack we read, damaged there, or larger than our reader
-     * makes objects: libgit2 reads it, or says what is wrong.  It must not even read the header of a damaged loose
-     * object, whose header may also claim any size. */
+     * makes objects: libgit2 reads it, or says what is wrong.  It must not
+     * even read the header of a damaged loose object, whose header may
+     * also claim any size. */
     if (!lg_git_loose_ok(d, id))
         return LG_EUNSUPPORTED;
     if (git_odb_read_header(&n, &type, odb, id) < 0)

@@ -256,6 +256,13 @@ static void test_reads_match_libgit2(void **state)
     lg_packs_close(ps);
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
 /* The same through lg_packs_open on the repository's objects directory,
  * read through the mapping and (map_max 0) with pread: in pack order with
  * a bases-only cache (the history's blob runs), then in id order with a
@@ -286,13 +293,7 @@ static void test_open_and_pack_order(void **state)
             assert_true(off >= 12 && off < f->pack_len);
             key[i] = off << 24 | i; /* fewer than 2^24 objects */
         }
-        for (size_t i = 0; i < f->n; i++)
-            for (size_t j = i + 1; j < f->n; j++)
-                if (key[j] < key[i]) {
-                    uint64_t t = key[i];
-                    key[i] = key[j];
-                    key[j] = t;
-                }
+        qsort(key, f->n, sizeof(*key), cmp_key);
         for (size_t i = 0; i < f->n; i++)
             git_oid_cpy(&sorted[i], &f->ids[key[i] & 0xffffff]);
         read_all(f, r, sorted, f->n);
